@@ -30,6 +30,21 @@ class ShellResult:
     words: list[str]
     matched: set[str] = field(default_factory=set)
     unmatched: set[str] = field(default_factory=set)
+    references: list[VariableReference] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class VariableReference:
+    """A ``$NAME`` or ``${NAME...}`` in a word: where it starts and its modifier (``:-``, ``#``...)."""
+
+    name: str
+    offset: int
+    modifier: str
+
+    @property
+    def tolerates_unset(self) -> bool:
+        """True for ``${V:-w}``, ``${V-w}``, ``${V:+w}``, ``${V+w}``, ``${V:?w}`` and ``${V?w}``."""
+        return self.modifier in (":-", "-", ":+", "+", ":?", "?")
 
 
 class _Words:
@@ -93,6 +108,7 @@ class ShellLex:
         self._env: Mapping[str, str] = {}
         self._matched: set[str] = set()
         self._unmatched: set[str] = set()
+        self._references: list[VariableReference] = []
 
     # -- public API -------------------------------------------------------------------------
 
@@ -103,8 +119,9 @@ class ShellLex:
         self._env = env or {}
         self._matched = set()
         self._unmatched = set()
+        self._references = []
         result, words = self._process_stop_on(_EOF, self.raw_escapes)
-        return ShellResult(result, words, self._matched, self._unmatched)
+        return ShellResult(result, words, self._matched, self._unmatched, self._references)
 
     def process_word(self, word: str, env: Mapping[str, str] | None = None) -> str:
         """``ProcessWord``: the expanded string."""
@@ -259,11 +276,13 @@ class ShellLex:
         return "", False
 
     def _process_dollar(self) -> str:
+        start = self._pos
         self._next()
         if self._peek() != "{":
             name = self._process_name()
             if not name:
                 return "$"
+            self._references.append(VariableReference(name, start, ""))
             value, found = self._get_env(name)
             if not found and self.skip_unset_env:
                 return "$" + name
@@ -278,6 +297,9 @@ class ShellLex:
         ch = self._next()
         modifier = ch
         null_is_unset = False
+        if ch == ":":
+            modifier += self._peek()
+        self._references.append(VariableReference(name, start, "" if ch == "}" else modifier))
         if ch == "}":
             value, found = self._get_env(name)
             if not found and self.skip_unset_env:
@@ -286,7 +308,6 @@ class ShellLex:
         if ch == ":":
             null_is_unset = True
             ch = self._next()
-            modifier += ch
         elif ch == "/":
             return self._process_replace(name)
         elif ch not in ("+", "-", "?", "#", "%"):

@@ -1,0 +1,1 @@
+"""Shipped policy presets; installed as ``tfimage_lint.policies``."""

@@ -1,0 +1,269 @@
+"""Command-line interface: ``tfimage-lint [OPTIONS] PATH...`` and the ``rules``/``explain``/``parse`` commands.
+
+Heavy modules are imported inside the commands so that ``--version`` and ``--help`` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from tfimage_lint import __version__
+
+if TYPE_CHECKING:
+    from tfimage_lint.engine import FileReport, Linter
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FAIL_ON_RANK = {"error": 2, "warning": 1, "info": 0}
+PROG = "tfimage-lint"
+
+
+class _DefaultCommandGroup(click.Group):
+    """A group that runs ``check`` when the first argument is not a sub-command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"{PROG}: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror or exc}")
+        return
+    stream = sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        stream.flush()
+        buffer.write(text.encode(encoding, "backslashreplace"))
+        buffer.flush()
+    else:
+        stream.write(text)
+
+
+def parse_build_args(values: Iterable[str]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs; a bare ``NAME`` takes its value from the environment, as docker does."""
+    build_args: dict[str, str] = {}
+    for value in values:
+        name, eq, arg_value = value.partition("=")
+        if not name:
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE", param_hint="--build-arg")
+        if eq:
+            build_args[name] = arg_value
+        elif name in os.environ:
+            build_args[name] = os.environ[name]
+    return build_args
+
+
+def _split_tokens(values: Sequence[str]) -> list[str]:
+    return [token.strip() for value in values for token in value.split(",") if token.strip()]
+
+
+def _load_registry():  # noqa: ANN202 - RuleRegistry, imported lazily
+    from tfimage_lint.registry import RuleLoadError, load_registry
+
+    try:
+        return load_registry()
+    except RuleLoadError as exc:
+        _fail(str(exc))
+
+
+def _color_enabled(no_color: bool, output: str | None, output_format: str) -> bool:
+    if no_color or output or output_format != "text" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _collect_targets(paths: Sequence[str]) -> tuple[list[str], list[str]]:
+    from tfimage_lint.discovery import find_dockerfiles
+
+    targets: list[str] = []
+    errors: list[str] = []
+    for raw in paths:
+        if raw == "-":
+            targets.append(raw)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = [str(p) for p in find_dockerfiles(path)]
+            if not found:
+                click.echo(f"{PROG}: warning: no Dockerfile-like files under {raw}", err=True)
+            targets.extend(found)
+        elif path.exists():
+            targets.append(raw)
+        else:
+            errors.append(f"{raw}: no such file or directory")
+    return targets, errors
+
+
+def _lint_targets(
+    linter: Linter, targets: Sequence[str], stdin_filename: str | None
+) -> tuple[list[FileReport], list[str]]:
+    reports = []
+    errors = []
+    for target in targets:
+        try:
+            if target == "-":
+                data = sys.stdin.buffer.read()
+                name = stdin_filename or "-"
+            else:
+                data = Path(target).read_bytes()
+                name = target
+        except OSError as exc:
+            errors.append(f"{target}: {exc.strerror or exc}")
+            continue
+        reports.append(linter.lint_bytes(data, name))
+    return reports, errors
+
+
+@click.group(cls=_DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name=PROG)
+def main() -> None:
+    """Lint Dockerfiles of TensorFlow GPU images (NGC, Docker Hub, nvidia/cuda and python bases).
+
+    Run `tfimage-lint PATH...` to lint files or directories (the `check` command).
+    """
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE instead of standard output.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a finding has at least this severity.",
+)
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Set a build arg (repeatable).")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these rules: ids, names or id prefixes.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules: ids, names or id prefixes.")
+@click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
+@click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source excerpts, no summary.")
+@click.option("--stdin-filename", metavar="NAME", help="Name to show for standard input ('-').")
+@click.version_option(__version__, prog_name=PROG)
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    fail_on: str,
+    build_args: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    no_color: bool,
+    quiet: bool,
+    stdin_filename: str | None,
+) -> None:
+    """Lint Dockerfiles; a directory is searched for Dockerfile-like names, '-' reads stdin."""
+    from tfimage_lint.engine import Linter, LintOptions
+    from tfimage_lint.registry import SelectorError
+
+    registry = _load_registry()
+    try:
+        selected = registry.select(_split_tokens(select), _split_tokens(ignore))
+    except SelectorError as exc:
+        _fail(str(exc))
+    linter = Linter(registry, selected, LintOptions(build_args=parse_build_args(build_args)))
+    targets, io_errors = _collect_targets(paths)
+    reports, read_errors = _lint_targets(linter, targets, stdin_filename)
+    io_errors += read_errors
+    if reports or not io_errors:
+        if output_format == "json":
+            from tfimage_lint.reporters.json_report import render_json
+
+            text = render_json(reports)
+        else:
+            from tfimage_lint.reporters.text import render_text
+
+            text = render_text(reports, color=_color_enabled(no_color, output, output_format), quiet=quiet)
+        _write(text, output)
+    for message in io_errors:
+        click.echo(f"{PROG}: error: {message}", err=True)
+    if io_errors:
+        sys.exit(EXIT_ERROR)
+    threshold = FAIL_ON_RANK.get(fail_on)
+    failing = threshold is not None and any(
+        finding.severity.rank >= threshold for report in reports for finding in report.findings
+    )
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@main.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_rules(output_format: str) -> None:
+    """List every rule: id, name, severity, base families."""
+    import json
+
+    registry = _load_registry()
+    rows = [
+        {
+            "id": rule.id,
+            "name": rule.name,
+            "severity": rule.severity.value,
+            "families": sorted(rule.families),
+            "summary": rule.summary(),
+        }
+        for rule in registry.rules
+    ]
+    if output_format == "json":
+        _write(json.dumps(rows, indent=2) + "\n", None)
+        return
+    width = max(len(row["name"]) for row in rows)
+    lines = [f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} {'FAMILIES':<10} SUMMARY"]
+    for row in rows:
+        families = ",".join(row["families"]) or "all"
+        lines.append(f"{row['id']:<6} {row['name']:<{width}} {row['severity']:<8} {families:<10} {row['summary']}")
+    _write("\n".join(lines) + "\n", None)
+
+
+@main.command("explain")
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Print the documentation of a rule, by id or name."""
+    registry = _load_registry()
+    found = registry.lookup(rule)
+    if found is None:
+        _fail(f"unknown rule {rule!r} (see `tfimage-lint rules`)")
+    families = ", ".join(sorted(found.families)) or "all"
+    header = f"{found.id} {found.name} ({found.severity.value}; base families: {families})"
+    _write(f"{header}\n{'=' * len(header)}\n\n{found.docs()}\n", None)
+
+
+@main.command("parse")
+@click.argument("path")
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Set a build arg (repeatable).")
+def parse(path: str, build_args: tuple[str, ...]) -> None:
+    """Print the parsed model of a Dockerfile as JSON (exit 1 when it has parse errors)."""
+    import json
+
+    from tfimage_lint.dump import dockerfile_to_dict
+    from tfimage_lint.model.build import build_model
+    from tfimage_lint.syntax.parser import parse_dockerfile
+
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        _fail(f"{path}: {exc.strerror or exc}")
+    model = build_model(parse_dockerfile(data), path, parse_build_args(build_args))
+    document = dockerfile_to_dict(model)
+    _write(json.dumps(document, indent=2, ensure_ascii=True) + "\n", None)
+    sys.exit(EXIT_FINDINGS if document["errors"] else EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

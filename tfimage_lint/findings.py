@@ -1,0 +1,40 @@
+"""Severities and findings: what a rule reports, independent of any output format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """Finding severity, ordered ``info`` < ``warning`` < ``error``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """2 for error, 1 for warning, 0 for info."""
+        return {"error": 2, "warning": 1, "info": 0}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at a 1-based line/column span of a file."""
+
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    message: str
+    line: int
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+    stage_index: int | None = None
+    stage_name: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[int, int, str, str]:
+        """Deterministic order inside a file: line, column, rule id, message."""
+        return (self.line, self.column, self.rule_id, self.message)

@@ -1,0 +1,131 @@
+"""Immutable model of one Dockerfile: stages, bases, variables and cross-stage references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from tfimage_lint.model.imageref import ImageRef
+from tfimage_lint.syntax.nodes import Instruction, ParseIssue, ParseResult
+
+
+class BaseKind(str, Enum):
+    """What a ``FROM`` (or ``COPY --from``) points at."""
+
+    IMAGE = "image"
+    STAGE = "stage"
+    SCRATCH = "scratch"
+    UNRESOLVED = "unresolved"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class BaseImage:
+    """A base as written and as resolved (ARG defaults and ``--build-arg`` applied).
+
+    ``kind`` is UNRESOLVED when a variable in it has no value: rules must treat such a base
+    as unknown, never guess.
+    """
+
+    written: str
+    resolved: str | None
+    kind: BaseKind
+    image: ImageRef | None = None
+    stage_index: int | None = None
+    unresolved_variables: tuple[str, ...] = ()
+    error: str | None = None
+    platform: str | None = None
+
+    @property
+    def is_external_image(self) -> bool:
+        """True when the base is a registry image (not scratch, not a stage, not unknown)."""
+        return self.kind is BaseKind.IMAGE
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A build stage: its FROM, its own instructions, and the external image it ends up on."""
+
+    index: int
+    name: str | None
+    from_instruction: Instruction
+    base: BaseImage
+    root: BaseImage
+    instructions: tuple[Instruction, ...]
+
+    @property
+    def label(self) -> str:
+        """``name`` or ``#index`` for messages."""
+        return self.name if self.name else f"#{self.index}"
+
+    @property
+    def start_line(self) -> int:
+        """Line of the stage's FROM."""
+        return self.from_instruction.start_line
+
+    @property
+    def end_line(self) -> int:
+        """Last line of the stage's last instruction."""
+        last = self.instructions[-1] if self.instructions else self.from_instruction
+        return last.end_line
+
+
+@dataclass(frozen=True, slots=True)
+class VariableUse:
+    """A variable BuildKit would expand, and whether anything defines it at that point."""
+
+    name: str
+    instruction: Instruction
+    stage_index: int | None
+    line: int
+    column: int
+    defined_by: str | None
+    tolerates_unset: bool
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CopyFromRef:
+    """A ``COPY --from=`` / ``ADD --from`` / ``RUN --mount=from=`` reference."""
+
+    instruction: Instruction
+    stage_index: int
+    written: str
+    resolved: str | None
+    kind: BaseKind
+    target_stage: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Dockerfile:
+    """Everything rules may read about one file; built once by :func:`build_model`."""
+
+    path: str
+    syntax: ParseResult
+    build_args: tuple[tuple[str, str], ...]
+    global_args: tuple[tuple[str, str | None], ...]
+    preamble: tuple[Instruction, ...]
+    stages: tuple[Stage, ...]
+    variable_uses: tuple[VariableUse, ...]
+    copy_from: tuple[CopyFromRef, ...]
+    semantic_errors: tuple[ParseIssue, ...]
+
+    @property
+    def instructions(self) -> tuple[Instruction, ...]:
+        """All top-level instructions in file order."""
+        return self.syntax.instructions
+
+    def stage_at_line(self, line: int) -> Stage | None:
+        """The stage whose span holds ``line`` (None before the first FROM)."""
+        found = None
+        for stage in self.stages:
+            if stage.start_line <= line:
+                found = stage
+            else:
+                break
+        return found
+
+    def source_line(self, line: int) -> str:
+        """The text of physical line ``line`` (1-based), or ``""``."""
+        lines = self.syntax.source_lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""

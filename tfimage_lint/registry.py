@@ -1,0 +1,138 @@
+"""Rule discovery: built-ins from ``tfimage_lint.rules``, plugins from the ``tfimage_lint.rules`` entry points."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from tfimage_lint.rule import RULE_ID_RE, RULE_NAME_RE, Rule
+
+ENTRY_POINT_GROUP = "tfimage_lint.rules"
+
+
+class RuleLoadError(Exception):
+    """A rule (usually a third-party plugin) that cannot be loaded or is malformed."""
+
+
+class SelectorError(ValueError):
+    """A ``--select`` / ``--ignore`` / suppression token that names no rule."""
+
+
+def _rules_in_module(module: object) -> list[type[Rule]]:
+    found = []
+    for value in vars(module).values():
+        if isinstance(value, type) and issubclass(value, Rule) and value is not Rule:
+            if value.__module__ == getattr(module, "__name__", None) and "id" in vars(value):
+                found.append(value)
+    return found
+
+
+def builtin_rules() -> list[type[Rule]]:
+    """Every rule class defined in a module of the ``tfimage_lint.rules`` package."""
+    package = importlib.import_module("tfimage_lint.rules")
+    rules: list[type[Rule]] = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"tfimage_lint.rules.{info.name}")
+        rules.extend(_rules_in_module(module))
+    return rules
+
+
+def _as_rule_classes(value: object, origin: str) -> list[type[Rule]]:
+    if isinstance(value, type) and issubclass(value, Rule):
+        return [value]
+    if callable(value) and not isinstance(value, type):
+        value = value()
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        items = list(value)
+        if all(isinstance(item, type) and issubclass(item, Rule) for item in items):
+            return items
+    raise RuleLoadError(f"{origin}: entry point must name a Rule subclass or a sequence of them, got {value!r}")
+
+
+def plugin_rules() -> list[type[Rule]]:
+    """Rules contributed by installed distributions through the entry-point group."""
+    from importlib.metadata import entry_points
+
+    rules: list[type[Rule]] = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
+        dist = entry.dist.name if entry.dist is not None else "unknown distribution"
+        origin = f"plugin distribution {dist!r} (entry point {entry.name} = {entry.value})"
+        try:
+            loaded = entry.load()
+        except Exception as exc:  # noqa: BLE001 - any failure in third-party code is reported, not raised
+            raise RuleLoadError(f"{origin} failed to load: {type(exc).__name__}: {exc}") from None
+        for rule in _as_rule_classes(loaded, origin):
+            _validate(rule, origin)
+            rules.append(rule)
+    return rules
+
+
+def _validate(rule: type[Rule], origin: str) -> None:
+    for attribute in ("id", "name", "severity"):
+        if not hasattr(rule, attribute):
+            raise RuleLoadError(f"{origin}: rule {rule.__name__} has no {attribute!r}")
+    if not RULE_ID_RE.match(rule.id):
+        raise RuleLoadError(f"{origin}: rule id {rule.id!r} must look like ABC123")
+    if not RULE_NAME_RE.match(rule.name):
+        raise RuleLoadError(f"{origin}: rule name {rule.name!r} must be kebab-case")
+
+
+@dataclass(frozen=True)
+class RuleRegistry:
+    """All known rules, with lookup by id or name and selection by id, name or id prefix."""
+
+    rules: tuple[type[Rule], ...]
+
+    def lookup(self, token: str) -> type[Rule] | None:
+        """The rule whose id (any case) or name is ``token``."""
+        wanted = token.strip()
+        for rule in self.rules:
+            if rule.id == wanted.upper() or rule.name == wanted.lower():
+                return rule
+        return None
+
+    def matching(self, selector: str) -> list[type[Rule]]:
+        """Rules named by ``selector``: an id, a name, an id prefix such as ``DF0``, or ``ALL``."""
+        token = selector.strip()
+        if token.upper() == "ALL":
+            return list(self.rules)
+        exact = self.lookup(token)
+        if exact is not None:
+            return [exact]
+        return [rule for rule in self.rules if rule.id.startswith(token.upper()) and token]
+
+    def select(self, select: Sequence[str] | None, ignore: Sequence[str] = ()) -> tuple[type[Rule], ...]:
+        """Apply ``--select`` then ``--ignore``; raises :class:`SelectorError` for unknown tokens."""
+        chosen = list(self.rules) if not select else []
+        for token in select or ():
+            found = self.matching(token)
+            if not found:
+                raise SelectorError(f"--select {token!r} matches no rule (see `tfimage-lint rules`)")
+            chosen.extend(rule for rule in found if rule not in chosen)
+        for token in ignore:
+            found = self.matching(token)
+            if not found:
+                raise SelectorError(f"--ignore {token!r} matches no rule (see `tfimage-lint rules`)")
+            chosen = [rule for rule in chosen if rule not in found]
+        always = [rule for rule in self.rules if not rule.suppressible and rule not in chosen]
+        return tuple(sorted(chosen + always, key=lambda rule: rule.id))
+
+
+@lru_cache(maxsize=2)
+def load_registry(include_plugins: bool = True) -> RuleRegistry:
+    """Discover built-in (and plugin) rules once; raises :class:`RuleLoadError` on a bad plugin."""
+    rules = builtin_rules()
+    if include_plugins:
+        seen = {rule.id: "built-in" for rule in rules} | {rule.name: "built-in" for rule in rules}
+        for rule in plugin_rules():
+            if rule.id in seen or rule.name in seen:
+                raise RuleLoadError(f"plugin rule {rule.id} {rule.name} ({rule.__module__}) clashes with a {seen.get(rule.id) or seen.get(rule.name)} rule")
+            seen[rule.id] = rule.__module__
+            seen[rule.name] = rule.__module__
+            rules.append(rule)
+    return RuleRegistry(tuple(sorted(rules, key=lambda rule: rule.id)))

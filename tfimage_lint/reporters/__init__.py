@@ -1,0 +1,1 @@
+"""Reporters turn file reports into bytes; they know nothing about rules or policies."""

@@ -1,0 +1,104 @@
+"""The rule contract: metadata as class attributes, docs in the docstring, a pure ``check``."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from tfimage_lint.findings import Finding, Severity
+from tfimage_lint.model.dockerfile import Dockerfile
+from tfimage_lint.syntax.nodes import Instruction
+
+RULE_ID_RE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+RULE_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+_SECTION_RE = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
+_FENCE_RE = re.compile(r"```(?:dockerfile|Dockerfile)?\n(.*?)```", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule sees for one file: the model and its options."""
+
+    dockerfile: Dockerfile
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Rule:
+    """Base class of every rule; subclasses set the metadata and implement :meth:`check`."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    families: ClassVar[frozenset[str]] = frozenset()
+    #: Findings of this rule come from the engine itself (suppression bookkeeping).
+    engine_generated: ClassVar[bool] = False
+    #: Findings of this rule cannot be silenced with inline comments.
+    suppressible: ClassVar[bool] = True
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        """Yield findings for one file."""
+        raise NotImplementedError
+
+    # -- helpers for subclasses -------------------------------------------------------------
+
+    def finding(
+        self,
+        ctx: RuleContext,
+        where: Instruction | int,
+        message: str,
+        *,
+        column: int = 1,
+        end_line: int | None = None,
+        end_column: int | None = None,
+    ) -> Finding:
+        """A finding at an instruction (its first line) or at a line number."""
+        if isinstance(where, Instruction):
+            line = where.start_line
+            end_line = end_line if end_line is not None else where.end_line
+        else:
+            line = where
+        stage = ctx.dockerfile.stage_at_line(line)
+        return Finding(
+            rule_id=self.id,
+            rule_name=self.name,
+            severity=self.severity,
+            message=message,
+            line=line,
+            column=column,
+            end_line=end_line if end_line is not None else line,
+            end_column=end_column,
+            stage_index=stage.index if stage else None,
+            stage_name=stage.name if stage else None,
+        )
+
+    # -- documentation ----------------------------------------------------------------------
+
+    @classmethod
+    def docs(cls) -> str:
+        """The rule's documentation (its docstring, dedented)."""
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docs."""
+        return cls.docs().split("\n", 1)[0]
+
+    @classmethod
+    def sections(cls) -> dict[str, str]:
+        """``## Heading`` sections of the docs, by heading."""
+        text = cls.docs()
+        matches = list(_SECTION_RE.finditer(text))
+        sections = {}
+        for index, match in enumerate(matches):
+            end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+            sections[match.group(1)] = text[match.end() : end].strip()
+        return sections
+
+    @classmethod
+    def example_blocks(cls, section: str) -> list[str]:
+        """The fenced Dockerfile blocks of one docs section."""
+        return _FENCE_RE.findall(cls.sections().get(section, ""))
