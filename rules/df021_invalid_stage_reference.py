@@ -68,6 +68,8 @@ class InvalidStageReference(Rule):
                     position[0],
                     self._describe(df, ref.stage_index, ref.target_stage, f"--from={ref.written}"),
                     column=position[1],
+                    end_line=position[0],
+                    end_column=position[1] + len(ref.written),
                 )
 
     @staticmethod
