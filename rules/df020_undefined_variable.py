@@ -54,7 +54,8 @@ class UndefinedVariable(Rule):
             if key in seen:
                 continue
             seen.add(key)
-            where = "in FROM (only global ARGs are visible there)" if use.stage_index is None else "before this instruction"
+            in_from = use.instruction.keyword == "from"
+            where = "in FROM (only global ARGs are visible there)" if in_from else "before this instruction"
             message = f"${use.name} is not defined: no ARG or ENV declares it {where}; BuildKit expands it to an empty string"
             if use.hint:
                 message += f" ({use.hint})"
