@@ -56,7 +56,9 @@ class UndefinedVariable(Rule):
             seen.add(key)
             in_from = use.instruction.keyword == "from"
             where = "in FROM (only global ARGs are visible there)" if in_from else "before this instruction"
-            message = f"${use.name} is not defined: no ARG or ENV declares it {where}; BuildKit expands it to an empty string"
+            message = (
+                f"${use.name} is not defined: no ARG or ENV declares it {where}; BuildKit expands it to an empty string"
+            )
             if use.hint:
                 message += f" ({use.hint})"
             yield self.finding(

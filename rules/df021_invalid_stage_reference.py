@@ -57,7 +57,11 @@ class InvalidStageReference(Rule):
                     first_by_name[stage.name] = stage.index
             base = stage.base
             if base.kind is BaseKind.STAGE and base.stage_index is not None and base.stage_index >= stage.index:
-                yield self.finding(ctx, stage.from_instruction, self._describe(df, stage.index, base.stage_index, f"FROM {base.written}"))
+                yield self.finding(
+                    ctx,
+                    stage.from_instruction,
+                    self._describe(df, stage.index, base.stage_index, f"FROM {base.written}"),
+                )
         for ref in df.copy_from:
             if ref.kind is not BaseKind.STAGE or ref.target_stage is None:
                 continue
@@ -79,4 +83,7 @@ class InvalidStageReference(Rule):
         if target >= len(df.stages):
             return f"{text}: there is no stage with index {target} (the file has {len(df.stages)})"
         stage = df.stages[target]
-        return f"{text} refers to stage {stage.label!r} defined later, at line {stage.start_line}; only earlier stages can be used"
+        return (
+            f"{text} refers to stage {stage.label!r} defined later, at line {stage.start_line}; "
+            "only earlier stages can be used"
+        )

@@ -53,9 +53,11 @@ class Linter:
             ctx = RuleContext(dockerfile, self.options.rule_options.get(rule.id, {}))
             try:
                 findings.extend(rule.check(ctx))
-            except Exception as exc:  # noqa: BLE001 - a broken rule must not take the run down
+            except Exception as exc:
                 findings.append(
-                    Finding(rule.id, rule.name, Severity.ERROR, f"internal error in rule: {type(exc).__name__}: {exc}", 1)
+                    Finding(
+                        rule.id, rule.name, Severity.ERROR, f"internal error in rule: {type(exc).__name__}: {exc}", 1
+                    )
                 )
         suppressions, malformed = parse_suppressions(syntax)
         outcome = apply_suppressions(findings, suppressions, self.registry, self._enabled_ids)
@@ -63,7 +65,14 @@ class Linter:
         ctx = RuleContext(dockerfile)
         bookkeeping = [
             (UNUSED_SUPPRESSION, outcome.unused),
-            (UNKNOWN_RULE_IN_SUPPRESSION, outcome.unknown + [(line, f"malformed suppression {text!r}: expected `ignore=ID[,ID...]` or `global ignore=...`") for line, text in malformed]),
+            (
+                UNKNOWN_RULE_IN_SUPPRESSION,
+                outcome.unknown
+                + [
+                    (line, f"malformed suppression {text!r}: expected `ignore=ID[,ID...]` or `global ignore=...`")
+                    for line, text in malformed
+                ],
+            ),
         ]
         for rule_id, problems in bookkeeping:
             rule = self.registry.lookup(rule_id)

@@ -24,9 +24,9 @@ class SelectorError(ValueError):
 def _rules_in_module(module: object) -> list[type[Rule]]:
     found = []
     for value in vars(module).values():
-        if isinstance(value, type) and issubclass(value, Rule) and value is not Rule:
-            if value.__module__ == getattr(module, "__name__", None) and "id" in vars(value):
-                found.append(value)
+        is_rule = isinstance(value, type) and issubclass(value, Rule) and value is not Rule
+        if is_rule and value.__module__ == getattr(module, "__name__", None) and "id" in vars(value):
+            found.append(value)
     return found
 
 
@@ -64,7 +64,7 @@ def plugin_rules() -> list[type[Rule]]:
         origin = f"plugin distribution {dist!r} (entry point {entry.name} = {entry.value})"
         try:
             loaded = entry.load()
-        except Exception as exc:  # noqa: BLE001 - any failure in third-party code is reported, not raised
+        except Exception as exc:
             raise RuleLoadError(f"{origin} failed to load: {type(exc).__name__}: {exc}") from None
         for rule in _as_rule_classes(loaded, origin):
             _validate(rule, origin)
@@ -128,11 +128,12 @@ def load_registry(include_plugins: bool = True) -> RuleRegistry:
     """Discover built-in (and plugin) rules once; raises :class:`RuleLoadError` on a bad plugin."""
     rules = builtin_rules()
     if include_plugins:
-        seen = {rule.id: "built-in" for rule in rules} | {rule.name: "built-in" for rule in rules}
+        seen = {rule.id: "a built-in" for rule in rules} | {rule.name: "a built-in" for rule in rules}
         for rule in plugin_rules():
             if rule.id in seen or rule.name in seen:
-                raise RuleLoadError(f"plugin rule {rule.id} {rule.name} ({rule.__module__}) clashes with a {seen.get(rule.id) or seen.get(rule.name)} rule")
-            seen[rule.id] = rule.__module__
-            seen[rule.name] = rule.__module__
+                clash = seen.get(rule.id) or seen.get(rule.name)
+                raise RuleLoadError(f"plugin rule {rule.id} {rule.name} ({rule.__module__}) clashes with {clash} rule")
+            seen[rule.id] = f"the {rule.__module__}"
+            seen[rule.name] = f"the {rule.__module__}"
             rules.append(rule)
     return RuleRegistry(tuple(sorted(rules, key=lambda rule: rule.id)))

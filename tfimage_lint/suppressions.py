@@ -97,7 +97,9 @@ def apply_suppressions(
                 where = "in this file" if suppression.is_global else "on the instruction below"
                 if not suppression.is_global and suppression.target is None:
                     where = "(the comment is not directly above an instruction)"
-                unused.append((suppression.line, f"unused suppression of {rule.id} {rule.name}: no such finding {where}"))
+                unused.append(
+                    (suppression.line, f"unused suppression of {rule.id} {rule.name}: no such finding {where}")
+                )
     return SuppressionOutcome(kept, unused, unknown)
 
 

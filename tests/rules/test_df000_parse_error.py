@@ -10,26 +10,57 @@ OK = {
     "simple": "FROM python:3.11-slim\nRUN pip install numpy\n",
     "heredoc": "FROM alpine\nRUN <<EOF\necho hi\nEOF\n",
     "json exec form": 'FROM alpine\nCMD ["python", "app.py"]\n',
-    "valid flags": "FROM --platform=linux/amd64 alpine\nCOPY --from=0 --chown=1:1 --link a b\nRUN --mount=type=cache,target=/root/.cache pip install x\n",
+    "valid flags": (
+        "FROM --platform=linux/amd64 alpine\nCOPY --from=0 --chown=1:1 --link a b\n"
+        "RUN --mount=type=cache,target=/root/.cache pip install x\n"
+    ),
 }
 BAD = {
     "ENV without value": ("FROM alpine\nENV PATH\n", [2], "ENV must have two arguments"),
     "LABEL without value": ("FROM alpine\nLABEL version\n", [2], "LABEL must have two arguments"),
-    "non-string JSON array": ('FROM alpine\nCMD ["a", 1]\n', [2], "when using JSON array syntax, arrays must be comprised of strings only"),
+    "non-string JSON array": (
+        'FROM alpine\nCMD ["a", 1]\n',
+        [2],
+        "when using JSON array syntax, arrays must be comprised of strings only",
+    ),
     "unterminated heredoc": ("FROM alpine\nRUN <<EOF\necho hi\n", [2], "unterminated heredoc EOF"),
     "unknown instruction": ("FROM alpine\nRUNN echo\n", [2], "unknown instruction: RUNN (did you mean RUN?)"),
     "unknown flag": ("FROM alpine\nCOPY --user=me a b\n", [2], "unknown flag: --user is not valid on COPY"),
-    "FROM with two args": ("FROM alpine builder\n", [1], "FROM requires either one or three arguments: FROM <image> [AS <name>]"),
-    "bad stage name": ("FROM alpine AS 1st\n", [1], "invalid name for build stage: '1st', name can't start with a number or contain symbols"),
-    "COPY with one arg": ("FROM alpine\nCOPY onlysource\n", [2], "COPY requires at least two arguments, but only 1 was provided"),
+    "FROM with two args": (
+        "FROM alpine builder\n",
+        [1],
+        "FROM requires either one or three arguments: FROM <image> [AS <name>]",
+    ),
+    "bad stage name": (
+        "FROM alpine AS 1st\n",
+        [1],
+        "invalid name for build stage: '1st', name can't start with a number or contain symbols",
+    ),
+    "COPY with one arg": (
+        "FROM alpine\nCOPY onlysource\n",
+        [2],
+        "COPY requires at least two arguments, but only 1 was provided",
+    ),
     "SHELL not JSON": ("FROM alpine\nSHELL /bin/bash -c\n", [2], "SHELL requires the arguments to be in JSON form"),
     "empty file": ("", [1], "file with no instructions"),
     "only comments": ("# a\n# b\n", [2], "file with no instructions"),
-    "duplicate escape directive": ("# escape=`\n# escape=\\\nFROM alpine\n", [2], "only one escape parser directive can be used"),
+    "duplicate escape directive": (
+        "# escape=`\n# escape=\\\nFROM alpine\n",
+        [2],
+        "only one escape parser directive can be used",
+    ),
     "invalid escape token": ("# escape=x\nFROM alpine\n", [1], "invalid escape token 'x' does not match ` or \\"),
     "bad substitution": ("FROM alpine\nENV A=${}\n", [2], "failed to process '${}': syntax error: bad substitution"),
-    "ONBUILD ONBUILD": ("FROM alpine\nONBUILD ONBUILD RUN x\n", [2], "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"),
-    "HEALTHCHECK unknown type": ("FROM alpine\nHEALTHCHECK CMDD true\n", [2], "Unknown type 'CMDD' in HEALTHCHECK (try CMD)"),
+    "ONBUILD ONBUILD": (
+        "FROM alpine\nONBUILD ONBUILD RUN x\n",
+        [2],
+        "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+    ),
+    "HEALTHCHECK unknown type": (
+        "FROM alpine\nHEALTHCHECK CMDD true\n",
+        [2],
+        "Unknown type 'CMDD' in HEALTHCHECK (try CMD)",
+    ),
 }
 
 

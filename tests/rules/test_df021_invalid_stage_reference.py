@@ -12,7 +12,7 @@ OK = {
     "FROM an earlier stage": "FROM alpine AS base\nFROM base AS app\n",
     "stage names are case-insensitive": "FROM alpine AS Build\nFROM alpine\nCOPY --from=BUILD /a /a\n",
     "COPY --from an image": "FROM alpine\nCOPY --from=nginx:1.25 /etc/nginx /etc/nginx\n",
-    "RUN --mount from an earlier stage": "FROM alpine AS w\nFROM alpine\nRUN --mount=type=bind,from=w,target=/w ls /w\n",
+    "RUN --mount from an earlier stage": "FROM alpine AS w\nFROM alpine\nRUN --mount=type=bind,from=w,target=/w ls\n",
 }
 BAD = {
     "duplicate stage name": ("FROM alpine AS a\nFROM alpine AS a\n", [2]),
@@ -41,7 +41,10 @@ def test_finding_lines(lint, text, lines):
     [
         ("FROM alpine AS a\nFROM alpine AS a\n", "duplicate stage name 'a': already defined at line 1"),
         ("FROM x AS x\n", "FROM x refers to the stage it is in"),
-        ("FROM alpine\nFROM alpine\nCOPY --from=5 /x /x\n", "--from=5: there is no stage with index 5 (the file has 2)"),
+        (
+            "FROM alpine\nFROM alpine\nCOPY --from=5 /x /x\n",
+            "--from=5: there is no stage with index 5 (the file has 2)",
+        ),
         (
             "FROM alpine\nCOPY --from=export /m /m\nFROM alpine AS export\n",
             "--from=export refers to stage 'export' defined later, at line 3; only earlier stages can be used",

@@ -156,9 +156,7 @@ def _name_val(rest: str, escape: str, keyword: str) -> Parsed:
     args: list[str] = []
     for word in words:
         if "=" not in word:
-            raise LineParseError(
-                f'Syntax error - can\'t find = in "{word}". Must be of the form: name=value'
-            )
+            raise LineParseError(f'Syntax error - can\'t find = in "{word}". Must be of the form: name=value')
         key, value = word.split("=", 1)
         args.extend((key, value, "="))
     return args, False

@@ -196,9 +196,7 @@ class _Parser:
             offset += len(piece)
         line = "".join(parts)
         if has_empty_line:
-            self.warnings.append(
-                ParseIssue(f"Empty continuation line found in: {line}", start_line, self.pos)
-            )
+            self.warnings.append(ParseIssue(f"Empty continuation line found in: {line}", start_line, self.pos))
         try:
             node = _new_instruction(line, self.escape)
         except LineParseError as exc:
@@ -269,7 +267,10 @@ class _Parser:
 
 def _first_too_long_line(lines: list[str]) -> int | None:
     for index, raw in enumerate(lines):
-        if len(raw) > MAX_LINE_BYTES // 4 and len(trim_newline_lf(raw).encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
+        if (
+            len(raw) > MAX_LINE_BYTES // 4
+            and len(trim_newline_lf(raw).encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES
+        ):
             return index
     return None
 
@@ -293,9 +294,7 @@ def parse_text(text: str) -> ParseResult:
     errors = parser.errors
     if too_long is not None:
         errors.append(
-            ParseIssue(
-                f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES}", too_long + 1, too_long + 1
-            )
+            ParseIssue(f"dockerfile line greater than max allowed size of {MAX_LINE_BYTES}", too_long + 1, too_long + 1)
         )
     elif not parser.instructions and not errors:
         last = max(len(lines), 1)

@@ -48,7 +48,7 @@ class VariableReference:
 
 
 class _Words:
-    __slots__ = ("word", "words", "in_word")
+    __slots__ = ("in_word", "word", "words")
 
     def __init__(self) -> None:
         self.word = ""
