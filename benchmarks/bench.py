@@ -53,10 +53,14 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     startup = timed([*CLI, "--version"], args.runs * 2)
-    rows.append(("start-up (`--version`)", f"{statistics.median(startup) * 1000:.0f} ms", f"min {min(startup) * 1000:.0f} ms"))
+    rows.append(
+        ("start-up (`--version`)", f"{statistics.median(startup) * 1000:.0f} ms", f"min {min(startup) * 1000:.0f} ms")
+    )
     example = ROOT / "examples" / "ngc-multi-gpu-inference" / "Dockerfile"
     one = timed([*CLI, str(example)], args.runs * 2)
-    rows.append(("lint one file (whole process)", f"{statistics.median(one) * 1000:.0f} ms", f"min {min(one) * 1000:.0f} ms"))
+    rows.append(
+        ("lint one file (whole process)", f"{statistics.median(one) * 1000:.0f} ms", f"min {min(one) * 1000:.0f} ms")
+    )
     if (SHARED / "corpus" / "files").is_dir():
         files = corpus_files()
         corpus = timed([*CLI, "--format", "json", "--fail-on", "never", *files], args.runs)
