@@ -1,0 +1,46 @@
+"""Project promises: the README's two Quick start commands and the CI entry point agree."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ROOT
+
+
+def quick_start_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", section, re.DOTALL)]
+
+
+def test_quick_start_has_exactly_two_commands():
+    commands = quick_start_commands()
+    assert len(commands) == 2
+    assert all("\n" not in command for command in commands)
+    assert commands[0].endswith("tfimage-lint examples/")
+    assert commands[1].endswith("python -m pytest")
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert quick_start_commands()[1] in ci.splitlines()
+
+
+def test_top_level_layout():
+    for name in ("pyproject.toml", "tfimage_lint", "rules", "policies", "tests", ".pre-commit-hooks.yaml", "examples"):
+        assert (ROOT / name).exists(), name
+    assert not (ROOT / "rules" / "__init__.py").read_text().count("import")
+
+
+def test_examples_cover_the_three_seed_situations():
+    bases = {
+        path.parent.name: path.read_text(encoding="utf-8").split("\nFROM ", 1)[1].split("\n", 1)[0]
+        for path in (ROOT / "examples").glob("*/Dockerfile")
+    }
+    assert bases == {
+        "ngc-multi-gpu-inference": "nvcr.io/nvidia/tensorflow:23.10-tf2-py3",
+        "workstation-latest-gpu": "tensorflow/tensorflow:latest-gpu",
+        "edge-pinned-gpu": "tensorflow/tensorflow:2.10.0-gpu",
+    }
+    for name in bases:
+        assert (ROOT / "examples" / name / "requirements.txt").is_file()
