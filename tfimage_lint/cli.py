@@ -123,6 +123,9 @@ def _lint_targets(
             else:
                 data = Path(target).read_bytes()
                 name = target
+        except FileNotFoundError:
+            errors.append(f"{target}: no such file or directory")
+            continue
         except OSError as exc:
             errors.append(f"{target}: {exc.strerror or exc}")
             continue
@@ -257,6 +260,8 @@ def parse(path: str, build_args: tuple[str, ...]) -> None:
 
     try:
         data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except FileNotFoundError:
+        _fail(f"{path}: no such file or directory")
     except OSError as exc:
         _fail(f"{path}: {exc.strerror or exc}")
     model = build_model(parse_dockerfile(data), path, parse_build_args(build_args))

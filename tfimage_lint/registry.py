@@ -54,11 +54,11 @@ def _as_rule_classes(value: object, origin: str) -> list[type[Rule]]:
     raise RuleLoadError(f"{origin}: entry point must name a Rule subclass or a sequence of them, got {value!r}")
 
 
-def plugin_rules() -> list[type[Rule]]:
-    """Rules contributed by installed distributions through the entry-point group."""
+def plugin_rules() -> list[tuple[type[Rule], str]]:
+    """``(rule, origin)`` for rules contributed by installed distributions through the entry-point group."""
     from importlib.metadata import entry_points
 
-    rules: list[type[Rule]] = []
+    rules: list[tuple[type[Rule], str]] = []
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
         dist = entry.dist.name if entry.dist is not None else "unknown distribution"
         origin = f"plugin distribution {dist!r} (entry point {entry.name} = {entry.value})"
@@ -68,7 +68,7 @@ def plugin_rules() -> list[type[Rule]]:
             raise RuleLoadError(f"{origin} failed to load: {type(exc).__name__}: {exc}") from None
         for rule in _as_rule_classes(loaded, origin):
             _validate(rule, origin)
-            rules.append(rule)
+            rules.append((rule, origin))
     return rules
 
 
@@ -128,12 +128,11 @@ def load_registry(include_plugins: bool = True) -> RuleRegistry:
     """Discover built-in (and plugin) rules once; raises :class:`RuleLoadError` on a bad plugin."""
     rules = builtin_rules()
     if include_plugins:
-        seen = {rule.id: "a built-in" for rule in rules} | {rule.name: "a built-in" for rule in rules}
-        for rule in plugin_rules():
-            if rule.id in seen or rule.name in seen:
-                clash = seen.get(rule.id) or seen.get(rule.name)
-                raise RuleLoadError(f"plugin rule {rule.id} {rule.name} ({rule.__module__}) clashes with {clash} rule")
-            seen[rule.id] = f"the {rule.__module__}"
-            seen[rule.name] = f"the {rule.__module__}"
+        seen = {rule.id: "a built-in rule" for rule in rules} | {rule.name: "a built-in rule" for rule in rules}
+        for rule, origin in plugin_rules():
+            clash = seen.get(rule.id) or seen.get(rule.name)
+            if clash:
+                raise RuleLoadError(f"{origin}: rule {rule.id} {rule.name} clashes with {clash}")
+            seen[rule.id] = seen[rule.name] = f"a rule of {origin}"
             rules.append(rule)
     return RuleRegistry(tuple(sorted(rules, key=lambda rule: rule.id)))

@@ -39,13 +39,15 @@ def _snippet(finding: Finding, lines: Sequence[str], paint: _Paint) -> list[str]
     gutter = paint(" " * width + " |", _CYAN)
     out = [gutter]
     for number in range(finding.line, last + 1):
-        text = escape_source_line(lines[number - 1])
+        raw = lines[number - 1]
+        text = escape_source_line(raw)
         out.append(f"{paint(str(number).rjust(width) + ' |', _CYAN)} {text}")
         if number == finding.line:
-            start = max(finding.column - 1, 0)
+            raw_start = min(max(finding.column - 1, 0), len(raw))
             same_line = finding.end_line in (None, finding.line) and finding.end_column
-            end = (finding.end_column - 1) if same_line else len(lines[number - 1])
-            length = max(1, min(end, len(text)) - start) if text else 1
+            raw_end = min(finding.end_column - 1, len(raw)) if same_line else len(raw)
+            start = len(escape_source_line(raw[:raw_start]))
+            length = max(1, len(escape_source_line(raw[raw_start : max(raw_end, raw_start)])))
             out.append(f"{gutter} {' ' * start}{paint('^' * length, _COLORS[finding.severity.value])}")
     if (finding.end_line or finding.line) > last:
         out.append(paint(" " * width + " ...", _CYAN))
