@@ -39,7 +39,7 @@ BAD = {
     "COPY with one arg": (
         "FROM alpine\nCOPY onlysource\n",
         [2],
-        "COPY requires at least two arguments, but only 1 was provided",
+        "COPY requires at least two arguments, but only one was provided. Destination could not be determined.",
     ),
     "SHELL not JSON": ("FROM alpine\nSHELL /bin/bash -c\n", [2], "SHELL requires the arguments to be in JSON form"),
     "empty file": ("", [1], "file with no instructions"),
@@ -59,7 +59,7 @@ BAD = {
     "HEALTHCHECK unknown type": (
         "FROM alpine\nHEALTHCHECK CMDD true\n",
         [2],
-        "Unknown type 'CMDD' in HEALTHCHECK (try CMD)",
+        'Unknown type "CMDD" in HEALTHCHECK (try CMD)',
     ),
 }
 

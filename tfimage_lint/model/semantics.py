@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from tfimage_lint.syntax.gotext import go_quote, trim_space
 from tfimage_lint.syntax.line_parsers import KNOWN_KEYWORDS
 from tfimage_lint.syntax.nodes import Instruction
 
@@ -21,7 +22,7 @@ ALLOWED_FLAGS: dict[str, frozenset[str]] = {
 }
 _STAGE_NAME_RE = re.compile(r"^[a-z][a-z0-9-_.]*$")
 _ONE_ARG = ("user", "workdir", "stopsignal", "maintainer")
-_AT_LEAST_ONE = ("expose", "volume", "arg", "env", "label", "cmd", "entrypoint", "run", "shell")
+_AT_LEAST_ONE = ("expose", "volume", "arg", "env", "label", "shell")
 
 
 def _flag_name(flag: str) -> str:
@@ -60,10 +61,15 @@ def _argument_count_errors(ins: Instruction) -> list[str]:
     upper = keyword.upper()
     if keyword in _ONE_ARG and not ins.args:
         return [f"{upper} requires exactly one argument"]
-    if keyword in _AT_LEAST_ONE and not ins.args and not ins.heredocs:
+    if keyword in _AT_LEAST_ONE and not ins.args:
         return [f"{upper} requires at least one argument"]
-    if keyword in ("copy", "add") and len(ins.args) < 2 and not ins.heredocs:
-        return [f"{upper} requires at least two arguments, but only {len(ins.args)} was provided"]
+    if keyword in ("copy", "add") and len(ins.args) < 2:
+        count = "one was" if ins.args else "none were"
+        return [
+            f"{upper} requires at least two arguments, but only {count} provided. Destination could not be determined."
+        ]
+    if keyword == "volume" and any(trim_space(arg) == "" for arg in ins.args):
+        return ["VOLUME specified can not be an empty string"]
     if keyword == "shell" and ins.args and not ins.is_json:
         return ["SHELL requires the arguments to be in JSON form"]
     if keyword in ("env", "label"):
@@ -77,12 +83,12 @@ def _argument_count_errors(ins: Instruction) -> list[str]:
 
 def _healthcheck_errors(ins: Instruction) -> list[str]:
     if not ins.args:
-        return ["HEALTHCHECK requires an argument: CMD <command> or NONE"]
+        return ["HEALTHCHECK requires at least one argument"]
     kind = ins.args[0].upper()
     if kind == "NONE":
         return ["HEALTHCHECK NONE takes no arguments"] if len(ins.args) > 1 else []
     if kind != "CMD":
-        return [f"Unknown type {ins.args[0]!r} in HEALTHCHECK (try CMD)"]
+        return [f"Unknown type {go_quote(ins.args[0])} in HEALTHCHECK (try CMD)"]
     if len(ins.args) < 2:
         return ["Missing command after HEALTHCHECK CMD"]
     return []

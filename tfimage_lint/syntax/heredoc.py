@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
 
-_HEREDOC_RE = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$", re.DOTALL)
+_HEREDOC_RE = re.compile(r"^([0-9]*)<<(-?)[ \t\n\f\r]*([^<]*)$", re.DOTALL)
 _LEADING_TABS = re.compile(r"^\t+", re.MULTILINE)
 
 HEREDOC_KEYWORDS = frozenset({"run", "copy", "add"})

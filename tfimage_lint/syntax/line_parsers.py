@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
+import sys
 from collections.abc import Callable
 
-from tfimage_lint.syntax.gotext import RE_WHITESPACE, is_go_space, trim_left_space
+from tfimage_lint.syntax.gotext import RE_WHITESPACE, go_quote, is_go_space, trim_left_space
 
 
 class LineParseError(ValueError):
@@ -18,8 +20,54 @@ NOT_STRING_ARRAY = "when using JSON array syntax, arrays must be comprised of st
 Parsed = tuple[list[str], bool]
 
 
+GO_MAX_JSON_DEPTH = 10000
+
+
 def _reject_constant(name: str) -> float:
     raise ValueError(f"invalid JSON constant {name}")
+
+
+def _go_number(text: str) -> float:
+    """Go decodes JSON numbers into float64 and fails on overflow; so do we."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"number {text} out of range")
+    return value
+
+
+def _nesting_depth(text: str) -> int:
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _decode_json(text: str) -> object:
+    """``json.Unmarshal`` semantics: strict constants, float64 numbers, nesting up to 10000."""
+    depth = _nesting_depth(text) if text.count("[") + text.count("{") > 400 else 0
+    if depth > GO_MAX_JSON_DEPTH:
+        raise ValueError("exceeded max depth")
+    limit = sys.getrecursionlimit()
+    if depth * 2 + 200 > limit:
+        sys.setrecursionlimit(depth * 2 + 200)
+    try:
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_go_number, parse_int=_go_number)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _clean_surrogates(text: str) -> str:
@@ -35,7 +83,7 @@ def parse_json_array(rest: str) -> list[str] | None:
     if not rest.startswith("["):
         return None
     try:
-        value = json.loads(rest, parse_constant=_reject_constant)
+        value = _decode_json(rest)
     except (ValueError, RecursionError):
         return None
     if not isinstance(value, list):
@@ -156,7 +204,7 @@ def _name_val(rest: str, escape: str, keyword: str) -> Parsed:
     args: list[str] = []
     for word in words:
         if "=" not in word:
-            raise LineParseError(f'Syntax error - can\'t find = in "{word}". Must be of the form: name=value')
+            raise LineParseError(f"Syntax error - can't find = in {go_quote(word)}. Must be of the form: name=value")
         key, value = word.split("=", 1)
         args.extend((key, value, "="))
     return args, False

@@ -51,8 +51,6 @@ def split_lines(text: str) -> list[str]:
 
 def parse_dockerfile(data: bytes) -> ParseResult:
     """Parse raw bytes: strips a UTF-8 BOM, reports invalid UTF-8 and binary content."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -65,6 +63,7 @@ def parse_dockerfile(data: bytes) -> ParseResult:
 
 
 def _parse_with_invalid_utf8(data: bytes) -> ParseResult:
+    data = data.removeprefix(b"\xef\xbb\xbf")
     issues: list[ParseIssue] = []
     decoded: list[str] = []
     for number, raw in enumerate(data.split(b"\n"), start=1):

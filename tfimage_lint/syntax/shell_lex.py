@@ -295,7 +295,7 @@ class ShellLex:
             raise ShellError("syntax error: bad substitution")
         name = self._process_name()
         ch = self._next()
-        modifier = ch
+        modifier = ch or "\ufffd"
         null_is_unset = False
         if ch == ":":
             modifier += self._peek()
@@ -308,6 +308,8 @@ class ShellLex:
         if ch == ":":
             null_is_unset = True
             ch = self._next()
+            if ch in ("#", "%"):
+                raise ShellError(f"unsupported modifier ({modifier}) in substitution")
         elif ch == "/":
             return self._process_replace(name)
         elif ch not in ("+", "-", "?", "#", "%"):
@@ -361,7 +363,7 @@ class ShellLex:
             return "${" + name + "/" + pattern + "/" + replacement + "}"
         regex = _shell_pattern_to_regex(pattern, greedy=True, anchored=False)
         if replace_all:
-            return regex.sub(lambda _m: replacement, value)
+            return _go_replace_all(regex, value, replacement)
         match = regex.search(value)
         if match:
             return value[: match.start()] + replacement + value[match.end() :]
@@ -397,7 +399,7 @@ def _shell_pattern_to_regex(pattern: str, *, greedy: bool, anchored: bool) -> re
         elif tok in _REGEX_SPECIALS:
             out.append("\\")
         out.append(tok)
-    return re.compile("".join(out), re.DOTALL)
+    return re.compile("".join(out))
 
 
 def _reverse_pattern(pattern: str) -> str:
@@ -421,3 +423,51 @@ def _trim_prefix(pattern: str, value: str, greedy: bool) -> str:
 
 def _trim_suffix(pattern: str, value: str, greedy: bool) -> str:
     return _trim_prefix(_reverse_pattern(pattern), value[::-1], greedy)[::-1]
+
+
+_TEMPLATE_NAME = re.compile(r"\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+)")
+
+
+def _go_expand(template: str, match: re.Match[str]) -> str:
+    """Go's ``Regexp.Expand``: ``$$`` is ``$``, ``$0``/``${0}`` the match, other names empty."""
+    out: list[str] = []
+    rest = template
+    while True:
+        before, dollar, after = rest.partition("$")
+        out.append(before)
+        if not dollar:
+            return "".join(out)
+        if after.startswith("$"):
+            out.append("$")
+            rest = after[1:]
+            continue
+        found = _TEMPLATE_NAME.match(after)
+        if found is None:
+            out.append("$")
+            rest = after
+            continue
+        name = found.group(1) or found.group(2)
+        if name.isdigit() and int(name) == 0:
+            out.append(match.group(0))
+        rest = after[found.end() :]
+
+
+def _go_replace_all(regex: re.Pattern[str], value: str, replacement: str) -> str:
+    """Go's ``ReplaceAllString``: an empty match right after a match is not replaced."""
+    out: list[str] = []
+    search = 0
+    last_end = 0
+    while search <= len(value):
+        match = regex.search(value, search)
+        if match is None:
+            break
+        out.append(value[last_end : match.start()])
+        if match.end() > last_end or match.start() == 0:
+            out.append(_go_expand(replacement, match))
+        last_end = match.end()
+        if search + 1 > match.end():
+            search += 1
+        else:
+            search = match.end()
+    out.append(value[last_end:])
+    return "".join(out)
