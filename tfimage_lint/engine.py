@@ -10,7 +10,7 @@ from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.build import build_model
 from tfimage_lint.registry import RuleRegistry
 from tfimage_lint.rule import Rule, RuleContext
-from tfimage_lint.suppressions import apply_suppressions, parse_suppressions
+from tfimage_lint.suppressions import apply_suppressions, is_globally_ignored, parse_suppressions
 from tfimage_lint.syntax.parser import parse_dockerfile
 
 UNUSED_SUPPRESSION = "DF900"
@@ -80,13 +80,6 @@ class Linter:
                 continue
             for line, message in problems:
                 finding = rule().finding(ctx, line, message)
-                if not _globally_ignored(finding, suppressions):
+                if not is_globally_ignored(finding, suppressions):
                     kept.append(finding)
         return FileReport(path, tuple(sorted(kept, key=lambda f: f.sort_key)), syntax.source_lines)
-
-
-def _globally_ignored(finding: Finding, suppressions: list) -> bool:
-    return any(
-        s.is_global and any(t.upper() == finding.rule_id or t.lower() == finding.rule_name for t in s.tokens)
-        for s in suppressions
-    )

@@ -118,3 +118,8 @@ def _suppress(finding: Finding, suppressions: list[Suppression]) -> bool:
                 suppression.used.add(token)
                 suppressed = True
     return suppressed
+
+
+def is_globally_ignored(finding: Finding, suppressions: list[Suppression]) -> bool:
+    """True when a ``global ignore=`` names the finding's rule."""
+    return any(s.is_global and any(_matches(token, finding) for token in s.tokens) for s in suppressions)
