@@ -648,3 +648,12 @@ def test_lone_surrogate_json_escape_becomes_replacement_character():
     assert result.errors == ()
     assert dump(result) == [("cmd", (), ("\ufffd", "a\ufffdb"))]
     assert result.instructions[0].is_json is True
+
+
+def test_raw_text_is_the_exact_source_of_the_instruction():
+    result = parse_text("FROM a\n  RUN x \\\n  # c\n\n  y\nCOPY <<EOF /f\nhi\nEOF\n")
+    assert [ins.raw for ins in result.instructions] == [
+        "FROM a",
+        "  RUN x \\\n  # c\n\n  y",
+        "COPY <<EOF /f\nhi\nEOF",
+    ]

@@ -33,6 +33,7 @@ def instruction_to_dict(ins: Instruction) -> dict[str, Any]:
         "end_line": ins.end_line,
         "lines": list(ins.instruction_lines),
         "original": ins.original,
+        "raw": ins.raw,
     }
 
 

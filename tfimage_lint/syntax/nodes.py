@@ -64,7 +64,9 @@ class Instruction:
     """One Dockerfile instruction, as BuildKit's parser sees it.
 
     ``args`` follow BuildKit's ``Node.Dump()`` conventions (ENV/LABEL as key, value, separator
-    triplets; JSON arrays decoded); ``rest`` is the text after the builder flags.
+    triplets; JSON arrays decoded); ``rest`` is the text after the builder flags; ``original``
+    the logical line (continuations joined); ``raw`` the exact source lines from ``start_line``
+    to ``end_line`` (comments and heredoc bodies included).
     """
 
     keyword: str
@@ -80,6 +82,7 @@ class Instruction:
     heredocs: tuple[Heredoc, ...] = ()
     sub: Instruction | None = None
     comments: tuple[str, ...] = field(default=())
+    raw: str = ""
 
     def locate(self, offset: int) -> tuple[int, int]:
         """Map an offset in :attr:`original` to a 1-based (line, column) in the file."""

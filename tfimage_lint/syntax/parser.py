@@ -222,6 +222,7 @@ class _Parser:
                 heredocs=heredocs,
                 sub=sub,
                 comments=tuple(self.prev_comments),
+                raw="".join(self.lines[start_line - 1 : self.pos]).rstrip("\n"),
             )
         )
         self.prev_comments = []
