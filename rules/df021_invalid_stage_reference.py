@@ -13,9 +13,11 @@ class InvalidStageReference(Rule):
     """Stage names must be unique and references must point at earlier stages.
 
     ## What it does
-    Reports a stage name used twice, a `FROM <stage>` or `COPY --from=<stage|index>` (also
-    `ADD --from` and `RUN --mount=from=`) that names the stage itself or a stage defined
-    later, and a numeric `--from` index with no such stage.
+    Reports a stage name used twice; a `COPY --from=<stage|index>` (also `ADD --from` and
+    `RUN --mount=from=`) that names the stage it is in or a stage defined later, or an index
+    with no such stage; and a `FROM <name>` where `<name>` is a stage defined later (BuildKit
+    then pulls an image of that name). A stage named after its own base image
+    (`FROM python AS python`) is fine.
 
     ## Why is this bad?
     BuildKit refuses duplicate stage names and circular references, and a reference to a
@@ -55,18 +57,23 @@ class InvalidStageReference(Rule):
                     )
                 else:
                     first_by_name[stage.name] = stage.index
-            base = stage.base
-            if base.kind is BaseKind.STAGE and base.stage_index is not None and base.stage_index >= stage.index:
-                yield self.finding(
-                    ctx,
-                    stage.from_instruction,
-                    self._describe(df, stage.index, base.stage_index, f"FROM {base.written}"),
-                )
+            shadowed = stage.base.shadowed_stage
+            if shadowed is not None and shadowed > stage.index:
+                later = df.stages[shadowed]
+                if later.base.written != stage.base.written:
+                    yield self.finding(
+                        ctx,
+                        stage.from_instruction,
+                        f"FROM {stage.base.written}: {later.name!r} is a stage defined later, at line "
+                        f"{later.start_line}; BuildKit does not use it here and pulls an image of that name instead",
+                    )
         for ref in df.copy_from:
             if ref.kind is not BaseKind.STAGE or ref.target_stage is None:
                 continue
-            if ref.target_stage >= ref.stage_index:
-                position = ref.instruction.find(ref.written) or (ref.instruction.start_line, 1)
+            if ref.target_stage >= ref.stage_index or ref.target_stage < 0:
+                ins = ref.instruction
+                position = ins.find("from=" + ref.written)
+                position = (position[0], position[1] + len("from=")) if position else (ins.start_line, 1)
                 yield self.finding(
                     ctx,
                     position[0],
@@ -80,7 +87,7 @@ class InvalidStageReference(Rule):
     def _describe(df, current: int, target: int, text: str) -> str:  # noqa: ANN001
         if target == current:
             return f"{text} refers to the stage it is in"
-        if target >= len(df.stages):
+        if target >= len(df.stages) or target < 0:
             return f"{text}: there is no stage with index {target} (the file has {len(df.stages)})"
         stage = df.stages[target]
         return (

@@ -549,7 +549,8 @@ def test_build_arg_changes_the_result(cli, tmp_path):
     assert (finding["rule_id"], finding["line"], finding["message"]) == (
         "DF021",
         2,
-        "FROM $BASE refers to stage 'final' defined later, at line 4; only earlier stages can be used",
+        "FROM $BASE: 'final' is a stage defined later, at line 4; BuildKit does not use it here and pulls an image "
+        "of that name instead",
     )
     with_arg = cli(["--format", "json", "--build-arg", "BASE=python:3.12", str(path)])
     assert with_arg.exit_code == 0
@@ -579,13 +580,14 @@ def test_parse_build_arg_resolves_the_base(cli, tmp_path):
     path = write(tmp_path, "Dockerfile", STAGE_OR_IMAGE)
     default = json.loads(cli(["parse", str(path)]).stdout)
     base = default["stages"][0]["base"]
-    assert (base["written"], base["resolved"], base["kind"], base["stage_index"], base["image"]) == (
+    assert (base["written"], base["resolved"], base["kind"], base["stage_index"], base["shadowed_stage"]) == (
         "$BASE",
         "final",
-        "stage",
-        1,
+        "image",
         None,
+        1,
     )
+    assert base["image"]["canonical"] == "docker.io/library/final:latest"
     result = cli(["parse", "--build-arg", "BASE=python:3.12", str(path)])
     assert result.exit_code == 0
     document = json.loads(result.stdout)

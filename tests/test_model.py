@@ -97,10 +97,37 @@ def test_copy_from_references():
     ]
 
 
-def test_env_is_inherited_by_child_stages_but_arg_is_not():
+def test_env_and_arg_are_inherited_by_child_stages():
     df = model("FROM alpine AS a\nENV E=1\nARG A=2\nFROM a\nLABEL e=$E a=$A\n")
     defined = {(u.name, u.defined_by) for u in df.variable_uses}
-    assert defined == {("E", "ENV (inherited)"), ("A", None)}
+    assert defined == {("E", "ENV"), ("A", "ARG")}
+
+
+def test_arg_without_default_keeps_an_earlier_value():
+    assert model("ARG V=1\nARG V\nFROM img:$V\n").stages[0].base.resolved == "img:1"
+
+
+def test_build_arg_replaces_the_default_without_evaluating_it():
+    df = model("ARG TF=${TF_VERSION:?required}\nFROM tensorflow/tensorflow:$TF-gpu\n", {"TF": "2.15.0"})
+    assert df.semantic_errors == ()
+    assert df.stages[0].base.resolved == "tensorflow/tensorflow:2.15.0-gpu"
+
+
+def test_from_names_only_earlier_stages_and_exactly():
+    df = model("FROM later AS first\nFROM alpine AS later\nFROM Later\n")
+    assert [(s.base.kind, s.base.shadowed_stage) for s in df.stages[:2]] == [
+        (BaseKind.IMAGE, 1),
+        (BaseKind.IMAGE, None),
+    ]
+    assert df.stages[2].base.kind is BaseKind.INVALID
+
+
+def test_invalid_or_blank_base_is_a_semantic_error():
+    df = model('ARG E=""\nFROM $E\nFROM a:b:c\n')
+    assert [issue.message for issue in df.semantic_errors] == [
+        "invalid base image '$E': base name ($E) should not be blank",
+        "invalid base image 'a:b:c': invalid reference format: bad repository component 'a:b' in 'a:b:c'",
+    ]
 
 
 def test_variable_use_positions():

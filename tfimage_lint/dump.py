@@ -58,6 +58,7 @@ def base_to_dict(base: BaseImage) -> dict[str, Any]:
         "unresolved_variables": list(base.unresolved_variables),
         "error": base.error,
         "platform": base.platform,
+        "shadowed_stage": base.shadowed_stage,
     }
 
 

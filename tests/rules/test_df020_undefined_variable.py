@@ -24,19 +24,24 @@ OK = {
     "CUDA_* from a registry base": "FROM nvidia/cuda:12.2.0-base-ubuntu22.04\nENV LD_LIBRARY_PATH=$CUDA_HOME/lib64\n",
     "ENV carried into a child stage": "FROM alpine AS base\nENV APP=svc\nFROM base\nWORKDIR /srv/$APP\n",
     "ARG without default is a declaration": "FROM alpine\nARG APP\nWORKDIR /srv/$APP\n",
-    "heredoc word not expanded as a path": "FROM alpine\nCOPY <<EOF /etc/app.conf\nkey=$VALUE\nEOF\n",
+    "quoted COPY heredoc is not expanded": "FROM alpine\nCOPY <<'EOF' /etc/app.conf\nkey=$VALUE\nEOF\n",
+    "RUN heredoc is the shell's business": "FROM alpine\nRUN <<EOF\necho $VALUE\nEOF\n",
+    "ARG carried into a child stage": "FROM alpine AS a\nARG X=1\nFROM a\nLABEL x=$X\n",
+    "ARG without default keeps the earlier value": "FROM alpine AS a\nENV X=1\nARG X\nFROM a\nENV Y=$X\n",
+    "PATH exists even on scratch": "FROM scratch\nENV PATH=/app/bin:$PATH\n",
+    "default not evaluated when a build arg is given": "FROM alpine\nARG TF=${TF_VERSION:?required}\n",
 }
 BAD = {
     "undeclared in ENV": ("FROM alpine\nENV A=$MISSING\n", [2]),
     "undeclared in FROM": ("FROM nvcr.io/nvidia/tensorflow:${NGC_TAG}\n", [1]),
     "global ARG not redeclared in stage": ("ARG TF_VERSION=2.15.0\nFROM python:3.11-slim\nENV V=$TF_VERSION\n", [3]),
     "same-instruction ENV is not visible": ('FROM alpine\nENV A="x y" B=$A\n', [2]),
-    "stage ARG not visible in next stage": ("FROM alpine AS a\nARG X=1\nFROM a\nLABEL x=$X\n", [4]),
+    "unquoted COPY heredoc body": ("FROM alpine\nCOPY <<EOF /etc/app.conf\nkey=$VALUE\nEOF\n", [3]),
     "COPY source and destination": ("FROM alpine\nCOPY $SRC /app/\n", [2]),
     "COPY --chown": ("FROM alpine\nCOPY --chown=$APP_USER a /b\n", [2]),
     "RUN --mount": ("FROM alpine\nRUN --mount=type=cache,id=$CACHE_ID,target=/c true\n", [2]),
     "WORKDIR USER EXPOSE VOLUME": ("FROM alpine\nWORKDIR $W\nUSER $U\nEXPOSE $P\nVOLUME $V\n", [2, 3, 4, 5]),
-    "scratch base assumes nothing": ("FROM scratch\nENV PATH=/bin:$PATH\n", [2]),
+    "scratch base assumes nothing": ("FROM scratch\nENV LD_LIBRARY_PATH=/lib:$LD_LIBRARY_PATH\n", [2]),
     "line inside a continuation": ("FROM alpine\nENV A=1 \\\n    B=$MISSING\n", [3]),
 }
 
@@ -71,3 +76,13 @@ def test_build_arg_does_not_define_an_undeclared_arg(lint):
 def test_one_finding_per_name_and_instruction(lint):
     findings = lint("FROM alpine\nLABEL a=$X b=$X c=$Y\n", select=["DF020"])
     assert [(f.line, f.message.split(" ")[0]) for f in findings] == [(2, "$X"), (2, "$Y")]
+
+
+def test_column_of_the_second_of_two_similar_names(lint):
+    (finding,) = lint("FROM alpine\nENV AB=1\nENV X=$AB Y=$A\n", select=["DF020"])
+    assert (finding.line, finding.column) == (3, 13)
+
+
+def test_position_inside_a_copy_heredoc(lint):
+    (finding,) = lint("FROM alpine\nCOPY <<EOF /etc/app.conf\nname=app\nkey=${VALUE}\nEOF\n", select=["DF020"])
+    assert (finding.line, finding.column) == (4, 5)

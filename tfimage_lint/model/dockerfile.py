@@ -24,7 +24,8 @@ class BaseImage:
     """A base as written and as resolved (ARG defaults and ``--build-arg`` applied).
 
     ``kind`` is UNRESOLVED when a variable in it has no value: rules must treat such a base
-    as unknown, never guess.
+    as unknown, never guess. A FROM names a stage (kind STAGE) only when that stage is defined
+    earlier, exactly as BuildKit looks stages up.
     """
 
     written: str
@@ -35,11 +36,9 @@ class BaseImage:
     unresolved_variables: tuple[str, ...] = ()
     error: str | None = None
     platform: str | None = None
-
-    @property
-    def is_external_image(self) -> bool:
-        """True when the base is a registry image (not scratch, not a stage, not unknown)."""
-        return self.kind is BaseKind.IMAGE
+    #: When an IMAGE base has the name of a stage defined at or after this FROM: that stage.
+    #: BuildKit pulls the image; the stage of that name is not used.
+    shadowed_stage: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -63,14 +63,6 @@ class Scope:
         """``ARG``, ``ENV``, ``global ARG``... or None when not defined."""
         return self.origins.get(name)
 
-    def env_only(self) -> Scope:
-        """What a stage passes to stages built FROM it: its ENV, not its ARGs."""
-        names = [name for name, origin in self.origins.items() if origin.startswith("ENV")]
-        return Scope(
-            {name: self.values[name] for name in names if name in self.values},
-            {name: "ENV (inherited)" for name in names},
-        )
-
     def copy(self) -> Scope:
         """An independent copy."""
         return Scope(dict(self.values), dict(self.origins))
