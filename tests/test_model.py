@@ -125,7 +125,8 @@ def test_from_names_only_earlier_stages_and_exactly():
 def test_invalid_or_blank_base_is_a_semantic_error():
     df = model('ARG E=""\nFROM $E\nFROM a:b:c\n')
     assert [issue.message for issue in df.semantic_errors] == [
-        "invalid base image '$E': base name ($E) should not be blank",
+        "invalid base image '$E': base name ($E) should not be blank"
+        " (the value comes from ARG defaults; set the ARGs with --build-arg)",
         "invalid base image 'a:b:c': invalid reference format: bad repository component 'a:b' in 'a:b:c'",
     ]
 

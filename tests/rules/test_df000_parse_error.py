@@ -49,6 +49,22 @@ BAD = {
         [2],
         "only one escape parser directive can be used",
     ),
+    "invalid check directive": (
+        "# check=error=maybe\nFROM alpine\n",
+        [1],
+        'failed to parse check option "error=maybe": invalid syntax',
+    ),
+    "unknown check option": ("# check=skp=all\nFROM alpine\n", [1], 'invalid check option "skp"'),
+    "invalid base image": (
+        "FROM Ubuntu:22.04\n",
+        [1],
+        "invalid base image 'Ubuntu:22.04': invalid reference format: repository name 'Ubuntu' must be lowercase",
+    ),
+    "invalid image in --from": (
+        "FROM alpine\nCOPY --from=Nginx:1 /a /b\n",
+        [2],
+        "invalid image in --from=Nginx:1: invalid reference format: repository name 'Nginx' must be lowercase",
+    ),
     "invalid escape token": ("# escape=x\nFROM alpine\n", [1], "invalid escape token 'x' does not match ` or \\"),
     "bad substitution": ("FROM alpine\nENV A=${}\n", [2], "failed to process '${}': syntax error: bad substitution"),
     "ONBUILD ONBUILD": (

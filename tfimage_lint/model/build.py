@@ -220,7 +220,10 @@ class _Builder:
         ref = self.resolve_reference(value, written, stage)
         later = self.stage_names.get(value) if value is not None and ref.kind is BaseKind.IMAGE else None
         if ref.kind is BaseKind.INVALID:
-            self.errors.append(ParseIssue(f"invalid base image {written!r}: {ref.error}", ins.start_line, ins.end_line))
+            message = f"invalid base image {written!r}: {ref.error}"
+            if value != written:
+                message += " (the value comes from ARG defaults; set the ARGs with --build-arg)"
+            self.errors.append(ParseIssue(message, ins.start_line, ins.end_line))
         return BaseImage(written, value, ref.kind, ref.image, ref.stage_index, unresolved, ref.error, platform, later)
 
     def note_from_ref(self, written: str, site: _Site, offset: int | None) -> None:

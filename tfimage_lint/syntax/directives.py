@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tfimage_lint.syntax.gotext import trim_left_space
+from tfimage_lint.syntax.gotext import go_quote, trim_left_space
 
 VALID_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 _DIRECTIVE_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$", re.ASCII)
@@ -48,7 +48,31 @@ class DirectiveParser:
         value = match.group(2)
         if name == "escape" and value not in ("\\", "`"):
             raise DirectiveError(f"invalid escape token '{value}' does not match ` or \\")
+        if name == "check":
+            check_options_error = validate_check_options(value)
+            if check_options_error:
+                raise DirectiveError(check_options_error)
         return name, value
+
+
+_GO_BOOLS = frozenset({"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"})
+
+
+def validate_check_options(value: str) -> str | None:
+    """BuildKit's ``ParseLintOptions``: ``skip=...;error=<bool>;experimental=...``; the error, if any."""
+    value = value.strip()
+    if not value:
+        return None
+    for part in value.split(";", 2):
+        key, eq, option = part.partition("=")
+        if not eq:
+            return f"invalid check option {go_quote(part)}"
+        key = key.strip()
+        if key == "error" and option.strip() not in _GO_BOOLS:
+            return f"failed to parse check option {go_quote(part)}: invalid syntax"
+        if key not in ("skip", "error", "experimental"):
+            return f"invalid check option {go_quote(key)}"
+    return None
 
 
 def _discard_shebang(text: str) -> tuple[str, bool]:
