@@ -242,3 +242,78 @@ def test_plugin_clashing_with_a_builtin_rule(tmp_path, rule_id, rule_name, clash
         assert clash in lines[0]
         assert "zz_clash" in lines[0]
         assert lines[0].endswith("clashes with a built-in rule")
+
+
+BAD_ATTRIBUTE_PLUGIN = """
+from tfimage_lint.findings import Severity
+from tfimage_lint.rule import Rule
+
+
+class NoMaintainer(Rule):
+    id = {rule_id!r}
+    name = "zz-bad"
+    severity = {severity}
+    families = {families}
+
+    def check(self, ctx):
+        return iter(())
+"""
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "severity", "families", "message"),
+    [
+        ("ZZ010", '"warning"', "frozenset()", "rule ZZ010 severity must be a tfimage_lint.findings.Severity"),
+        (123, "Severity.WARNING", "frozenset()", "rule id 123 must be a string like ABC123"),
+        ("ZZ010", "Severity.WARNING", '["gpu"]', "rule ZZ010 families must be a frozenset of strings"),
+    ],
+    ids=["severity-string", "id-int", "families-list"],
+)
+def test_malformed_plugin_rule_is_one_error_line(tmp_path, rule_id, severity, families, message):
+    source = BAD_ATTRIBUTE_PLUGIN.format(rule_id=rule_id, severity=severity, families=families)
+    site = install_plugin(tmp_path, "tfimage-lint-bad", "zz_bad", source, "bad")
+    (tmp_path / "Dockerfile").write_text("FROM alpine\n", encoding="utf-8")
+    proc = run_cli(["Dockerfile"], site, tmp_path)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        "tfimage-lint: error: plugin distribution 'tfimage-lint-bad' (entry point bad = zz_bad:NoMaintainer): "
+        f"{message}\n"
+    )
+
+
+def test_entry_point_that_is_not_a_rule(tmp_path):
+    source = "def NoMaintainer(required_argument):\n    return []\n"
+    site = install_plugin(tmp_path, "tfimage-lint-fn", "zz_fn", source, "fn")
+    (tmp_path / "Dockerfile").write_text("FROM alpine\n", encoding="utf-8")
+    proc = run_cli(["Dockerfile"], site, tmp_path)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr
+    assert lines[0].startswith("tfimage-lint: error: plugin distribution 'tfimage-lint-fn' (entry point fn = ")
+    assert "failed to load: TypeError" in lines[0]
+
+
+MISBEHAVING_PLUGIN = PLUGIN_RULE.replace(
+    '                yield self.finding(ctx, ins, "MAINTAINER is deprecated: use a LABEL")',
+    "                BODY",
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ('raise RuntimeError("boom")', "rule ZZ020 zz-misbehave crashed: RuntimeError: boom"),
+        ('yield "not a finding"', "rule ZZ020 yielded str, not a Finding"),
+        ('yield self.finding(ctx, 0, "line zero")', "rule ZZ020 yielded a finding at line 0, column 1"),
+    ],
+    ids=["raises", "yields-str", "line-zero"],
+)
+def test_misbehaving_rule_is_reported_and_exits_2(tmp_path, body, error):
+    source = MISBEHAVING_PLUGIN.format(rule_id="ZZ020", rule_name="zz-misbehave").replace("BODY", body)
+    site = install_plugin(tmp_path, "tfimage-lint-misbehave", "zz_misbehave", source, "misbehave")
+    (tmp_path / "Dockerfile").write_text(WITH_MAINTAINER + "ENV A=$UNDEFINED\n", encoding="utf-8")
+    proc = run_cli(["--format", "json", "Dockerfile"], site, tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == f"tfimage-lint: error: Dockerfile: {error}\n"
+    report = json.loads(proc.stdout)
+    assert [(f["rule_id"], f["line"]) for f in report["files"][0]["findings"]] == [("DF020", 4)]

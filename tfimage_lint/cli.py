@@ -17,9 +17,9 @@ from tfimage_lint import __version__
 
 if TYPE_CHECKING:
     from tfimage_lint.engine import FileReport, Linter
+    from tfimage_lint.registry import RuleRegistry
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FAIL_ON_RANK = {"error": 2, "warning": 1, "info": 0}
 PROG = "tfimage-lint"
 
 
@@ -32,8 +32,14 @@ class _DefaultCommandGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _stderr(level: str, message: str) -> None:
+    from tfimage_lint.reporters.escape import escape_control
+
+    click.echo(f"{PROG}: {level}: {escape_control(message)}", err=True)
+
+
 def _fail(message: str) -> NoReturn:
-    click.echo(f"{PROG}: error: {message}", err=True)
+    _stderr("error", message)
     sys.exit(EXIT_ERROR)
 
 
@@ -73,7 +79,7 @@ def _split_tokens(values: Sequence[str]) -> list[str]:
     return [token.strip() for value in values for token in value.split(",") if token.strip()]
 
 
-def _load_registry():  # noqa: ANN202 - RuleRegistry, imported lazily
+def _load_registry() -> RuleRegistry:
     from tfimage_lint.registry import RuleLoadError, load_registry
 
     try:
@@ -88,48 +94,22 @@ def _color_enabled(no_color: bool, output: str | None, output_format: str) -> bo
     return sys.stdout.isatty()
 
 
-def _collect_targets(paths: Sequence[str]) -> tuple[list[str], list[str]]:
-    from tfimage_lint.discovery import find_dockerfiles
-
-    targets: list[str] = []
-    errors: list[str] = []
-    for raw in paths:
-        if raw == "-":
-            targets.append(raw)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            found = [str(p) for p in find_dockerfiles(path)]
-            if not found:
-                click.echo(f"{PROG}: warning: no Dockerfile-like files under {raw}", err=True)
-            targets.extend(found)
-        elif path.exists():
-            targets.append(raw)
-        else:
-            errors.append(f"{raw}: no such file or directory")
-    return targets, errors
-
-
 def _lint_targets(
     linter: Linter, targets: Sequence[str], stdin_filename: str | None
 ) -> tuple[list[FileReport], list[str]]:
+    from tfimage_lint.inputs import STDIN, InputError, read_input
+
     reports = []
     errors = []
     for target in targets:
         try:
-            if target == "-":
-                data = sys.stdin.buffer.read()
-                name = stdin_filename or "-"
-            else:
-                data = Path(target).read_bytes()
-                name = target
-        except FileNotFoundError:
-            errors.append(f"{target}: no such file or directory")
+            data = read_input(target)
+        except InputError as exc:
+            errors.append(str(exc))
             continue
-        except OSError as exc:
-            errors.append(f"{target}: {exc.strerror or exc}")
-            continue
-        reports.append(linter.lint_bytes(data, name))
+        report = linter.lint_bytes(data, (stdin_filename or STDIN) if target == STDIN else target)
+        reports.append(report)
+        errors.extend(f"{report.path}: {message}" for message in report.internal_errors)
     return reports, errors
 
 
@@ -174,6 +154,7 @@ def check(
 ) -> None:
     """Lint Dockerfiles; a directory is searched for Dockerfile-like names, '-' reads stdin."""
     from tfimage_lint.engine import Linter, LintOptions
+    from tfimage_lint.findings import Severity
     from tfimage_lint.registry import SelectorError
 
     registry = _load_registry()
@@ -182,9 +163,13 @@ def check(
     except SelectorError as exc:
         _fail(str(exc))
     linter = Linter(registry, selected, LintOptions(build_args=parse_build_args(build_args)))
-    targets, io_errors = _collect_targets(paths)
-    reports, read_errors = _lint_targets(linter, targets, stdin_filename)
-    io_errors += read_errors
+    from tfimage_lint.inputs import collect_targets
+
+    targets = collect_targets(paths)
+    for warning in targets.warnings:
+        _stderr("warning", warning)
+    reports, read_errors = _lint_targets(linter, targets.files, stdin_filename)
+    io_errors = targets.errors + read_errors
     if reports or not io_errors:
         if output_format == "json":
             from tfimage_lint.reporters.json_report import render_json
@@ -196,10 +181,10 @@ def check(
             text = render_text(reports, color=_color_enabled(no_color, output, output_format), quiet=quiet)
         _write(text, output)
     for message in io_errors:
-        click.echo(f"{PROG}: error: {message}", err=True)
+        _stderr("error", message)
     if io_errors:
         sys.exit(EXIT_ERROR)
-    threshold = FAIL_ON_RANK.get(fail_on)
+    threshold = None if fail_on == "never" else Severity(fail_on).rank
     failing = threshold is not None and any(
         finding.severity.rank >= threshold for report in reports for finding in report.findings
     )
@@ -255,15 +240,14 @@ def parse(path: str, build_args: tuple[str, ...]) -> None:
     import json
 
     from tfimage_lint.dump import dockerfile_to_dict
+    from tfimage_lint.inputs import InputError, read_input
     from tfimage_lint.model.build import build_model
     from tfimage_lint.syntax.parser import parse_dockerfile
 
     try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except FileNotFoundError:
-        _fail(f"{path}: no such file or directory")
-    except OSError as exc:
-        _fail(f"{path}: {exc.strerror or exc}")
+        data = read_input(path)
+    except InputError as exc:
+        _fail(str(exc))
     model = build_model(parse_dockerfile(data), path, parse_build_args(build_args))
     document = dockerfile_to_dict(model)
     _write(json.dumps(document, indent=2, ensure_ascii=True) + "\n", None)

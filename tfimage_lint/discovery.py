@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 SKIPPED_DIRECTORIES = frozenset(
-    {".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__",
-     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".idea", ".vscode", "site-packages"}
+    {".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".idea", ".vscode", ".cache", "site-packages"}
 )  # fmt: skip
-_NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".rst", ".orig", ".rej", ".bak", ".swp", "~")
+#: Files with these endings are documentation, ignore files or editor leftovers, not Dockerfiles.
+NOT_DOCKERFILE_SUFFIXES = (".dockerignore", ".md", ".rst", ".txt", ".orig", ".rej", ".bak", ".swp", "~")
 _STEMS = ("dockerfile", "containerfile")
 
 
 def is_dockerfile_name(name: str) -> bool:
-    """``Dockerfile``, ``Dockerfile.*``, ``Dockerfile-*``, ``Dockerfile_*``, ``*.Dockerfile``, ``Containerfile[.*]``."""
+    """``Dockerfile``, ``Dockerfile.*``/``-*``/``_*``, ``*.Dockerfile``, ``Containerfile[.-_]*``, any case."""
     lowered = name.lower()
-    if lowered.endswith(_NOT_DOCKERFILE_SUFFIXES) or "__req__" in lowered:
+    if lowered.endswith(NOT_DOCKERFILE_SUFFIXES):
         return False
     if lowered in _STEMS or lowered.endswith(".dockerfile"):
         return True
-    if lowered.startswith(("dockerfile.", "dockerfile-", "dockerfile_")):
-        return True
-    return lowered.startswith("containerfile.")
+    return lowered.startswith(tuple(f"{stem}{sep}" for stem in _STEMS for sep in "._-"))
 
 
-def find_dockerfiles(directory: Path) -> Iterator[Path]:
-    """Dockerfile-like files under ``directory``, sorted, skipping VCS and tool folders."""
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRECTORIES and not d.startswith("."))
+def find_dockerfiles(directory: Path, on_error: Callable[[OSError], None] | None = None) -> Iterator[Path]:
+    """Dockerfile-like regular files under ``directory``, sorted, skipping VCS, tool and venv folders.
+
+    Symbolic links to folders are not followed; ``on_error`` receives folders that cannot be read.
+    """
+    for root, dirs, files in os.walk(directory, onerror=on_error):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRECTORIES)
         for name in sorted(files):
-            if is_dockerfile_name(name):
-                yield Path(root) / name
+            path = Path(root) / name
+            if is_dockerfile_name(name) and path.is_file():
+                yield path

@@ -1,4 +1,8 @@
-"""Lint one file: parse, build the model, run the selected rules, apply suppressions."""
+"""Lint one file: parse, build the model, run the selected rules, apply suppressions.
+
+A rule that raises or returns something that is not a valid :class:`Finding` does not stop
+the run: the file report carries an internal error, which the CLI prints and exits 2 on.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tfimage_lint.findings import Finding, Severity
+from tfimage_lint.findings import Finding
 from tfimage_lint.model.build import build_model
+from tfimage_lint.model.dockerfile import Dockerfile
 from tfimage_lint.registry import RuleRegistry
 from tfimage_lint.rule import Rule, RuleContext
-from tfimage_lint.suppressions import apply_suppressions, is_globally_ignored, parse_suppressions
+from tfimage_lint.suppressions import (
+    Suppression,
+    SuppressionOutcome,
+    apply_suppressions,
+    is_globally_ignored,
+    parse_suppressions,
+)
 from tfimage_lint.syntax.parser import parse_dockerfile
 
 UNUSED_SUPPRESSION = "DF900"
 UNKNOWN_RULE_IN_SUPPRESSION = "DF901"
+MALFORMED_SUPPRESSION = "malformed suppression {!r}: expected `ignore=ID[,ID...]` or `global ignore=...`"
 
 
 @dataclass(frozen=True)
@@ -24,6 +36,7 @@ class FileReport:
     path: str
     findings: tuple[Finding, ...]
     source_lines: tuple[str, ...] = ()
+    internal_errors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,19 @@ class LintOptions:
 
     build_args: Mapping[str, str] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def _problem_with(finding: object, rule: Rule) -> str | None:
+    if not isinstance(finding, Finding):
+        return f"rule {rule.id} yielded {type(finding).__name__}, not a Finding"
+    if (
+        not isinstance(finding.line, int)
+        or finding.line < 1
+        or not isinstance(finding.column, int)
+        or finding.column < 1
+    ):
+        return f"rule {rule.id} yielded a finding at line {finding.line!r}, column {finding.column!r}"
+    return None
 
 
 class Linter:
@@ -46,40 +72,56 @@ class Linter:
 
     def lint_bytes(self, data: bytes, path: str) -> FileReport:
         """Lint the content of one file."""
-        syntax = parse_dockerfile(data)
-        dockerfile = build_model(syntax, path, self.options.build_args)
+        try:
+            syntax = parse_dockerfile(data)
+            dockerfile = build_model(syntax, path, self.options.build_args)
+        except Exception as exc:
+            return FileReport(path, (), (), (f"internal error while parsing: {type(exc).__name__}: {exc}",))
+        findings, errors = self._run_rules(dockerfile)
+        suppressions, malformed = parse_suppressions(syntax)
+        outcome = apply_suppressions(findings, suppressions, self.registry, self._enabled_ids)
+        kept = outcome.kept + self._bookkeeping(dockerfile, outcome, malformed, suppressions)
+        return FileReport(path, tuple(sorted(kept, key=lambda f: f.sort_key)), syntax.source_lines, tuple(errors))
+
+    def _run_rules(self, dockerfile: Dockerfile) -> tuple[list[Finding], list[str]]:
         findings: list[Finding] = []
+        errors: list[str] = []
         for rule in self._instances:
             ctx = RuleContext(dockerfile, self.options.rule_options.get(rule.id, {}))
             try:
-                findings.extend(rule.check(ctx))
+                produced = list(rule.check(ctx))
             except Exception as exc:
-                findings.append(
-                    Finding(
-                        rule.id, rule.name, Severity.ERROR, f"internal error in rule: {type(exc).__name__}: {exc}", 1
-                    )
-                )
-        suppressions, malformed = parse_suppressions(syntax)
-        outcome = apply_suppressions(findings, suppressions, self.registry, self._enabled_ids)
-        kept = outcome.kept
+                errors.append(f"rule {rule.id} {rule.name} crashed: {type(exc).__name__}: {exc}")
+                continue
+            for finding in produced:
+                problem = _problem_with(finding, rule)
+                if problem:
+                    errors.append(problem)
+                else:
+                    findings.append(finding)
+        return findings, errors
+
+    def _bookkeeping(
+        self,
+        dockerfile: Dockerfile,
+        outcome: SuppressionOutcome,
+        malformed: list[tuple[int, str]],
+        suppressions: list[Suppression],
+    ) -> list[Finding]:
+        """DF900/DF901 findings for suppressions that suppress nothing or name no rule."""
+        problems = {
+            UNUSED_SUPPRESSION: outcome.unused,
+            UNKNOWN_RULE_IN_SUPPRESSION: outcome.unknown
+            + [(line, MALFORMED_SUPPRESSION.format(text)) for line, text in malformed],
+        }
         ctx = RuleContext(dockerfile)
-        bookkeeping = [
-            (UNUSED_SUPPRESSION, outcome.unused),
-            (
-                UNKNOWN_RULE_IN_SUPPRESSION,
-                outcome.unknown
-                + [
-                    (line, f"malformed suppression {text!r}: expected `ignore=ID[,ID...]` or `global ignore=...`")
-                    for line, text in malformed
-                ],
-            ),
-        ]
-        for rule_id, problems in bookkeeping:
+        produced: list[Finding] = []
+        for rule_id, entries in problems.items():
             rule = self.registry.lookup(rule_id)
             if rule is None or rule_id not in self._enabled_ids:
                 continue
-            for line, message in problems:
+            for line, message in entries:
                 finding = rule().finding(ctx, line, message)
                 if not is_globally_ignored(finding, suppressions):
-                    kept.append(finding)
-        return FileReport(path, tuple(sorted(kept, key=lambda f: f.sort_key)), syntax.source_lines)
+                    produced.append(finding)
+        return produced

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tfimage_lint.findings import Severity
 from tfimage_lint.rule import RULE_ID_RE, RULE_NAME_RE, Rule
 
 ENTRY_POINT_GROUP = "tfimage_lint.rules"
@@ -63,10 +64,12 @@ def plugin_rules() -> list[tuple[type[Rule], str]]:
         dist = entry.dist.name if entry.dist is not None else "unknown distribution"
         origin = f"plugin distribution {dist!r} (entry point {entry.name} = {entry.value})"
         try:
-            loaded = entry.load()
+            loaded = _as_rule_classes(entry.load(), origin)
+        except RuleLoadError:
+            raise
         except Exception as exc:
             raise RuleLoadError(f"{origin} failed to load: {type(exc).__name__}: {exc}") from None
-        for rule in _as_rule_classes(loaded, origin):
+        for rule in loaded:
             _validate(rule, origin)
             rules.append((rule, origin))
     return rules
@@ -76,10 +79,14 @@ def _validate(rule: type[Rule], origin: str) -> None:
     for attribute in ("id", "name", "severity"):
         if not hasattr(rule, attribute):
             raise RuleLoadError(f"{origin}: rule {rule.__name__} has no {attribute!r}")
-    if not RULE_ID_RE.match(rule.id):
-        raise RuleLoadError(f"{origin}: rule id {rule.id!r} must look like ABC123")
-    if not RULE_NAME_RE.match(rule.name):
-        raise RuleLoadError(f"{origin}: rule name {rule.name!r} must be kebab-case")
+    if not isinstance(rule.id, str) or not RULE_ID_RE.match(rule.id):
+        raise RuleLoadError(f"{origin}: rule id {rule.id!r} must be a string like ABC123")
+    if not isinstance(rule.name, str) or not RULE_NAME_RE.match(rule.name):
+        raise RuleLoadError(f"{origin}: rule name {rule.name!r} must be a kebab-case string")
+    if not isinstance(rule.severity, Severity):
+        raise RuleLoadError(f"{origin}: rule {rule.id} severity must be a tfimage_lint.findings.Severity")
+    if not isinstance(rule.families, frozenset) or not all(isinstance(f, str) for f in rule.families):
+        raise RuleLoadError(f"{origin}: rule {rule.id} families must be a frozenset of strings")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from tfimage_lint.syntax.nodes import (
 from tfimage_lint.syntax.split_command import split_command
 
 MAX_LINE_BYTES = 65535
+#: Larger files are not parsed: no Dockerfile is this big, and reading it would only cost memory.
+MAX_FILE_BYTES = 16 * 1024 * 1024
 _BOM = "\ufeff"
 _CONTINUATION_RE = {
     "\\": re.compile(r"([^\\])\\[ \t]*\Z|^\\[ \t]*\Z", re.DOTALL),
@@ -49,15 +51,22 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
+def _unparsed(issue: ParseIssue) -> ParseResult:
+    return ParseResult((), (), (), (issue,), (), "\\", ())
+
+
 def parse_dockerfile(data: bytes) -> ParseResult:
-    """Parse raw bytes: strips a UTF-8 BOM, reports invalid UTF-8 and binary content."""
+    """Parse raw bytes: strips a UTF-8 BOM, reports invalid UTF-8, UTF-16, binary and oversized content."""
+    if len(data) > MAX_FILE_BYTES:
+        return _unparsed(ParseIssue(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB: not parsed", 1, 1))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _unparsed(ParseIssue("file is UTF-16 encoded: BuildKit reads Dockerfiles as UTF-8", 1, 1))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         if b"\x00" in data:
             line = data.count(b"\n", 0, exc.start) + 1
-            issue = ParseIssue("not a Dockerfile: binary content (NUL bytes and invalid UTF-8)", line, line)
-            return ParseResult((), (), (), (issue,), (), "\\", ())
+            return _unparsed(ParseIssue("not a Dockerfile: binary content (NUL bytes and invalid UTF-8)", line, line))
         return _parse_with_invalid_utf8(data)
     return parse_text(text)
 
