@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfimage_lint.findings import Finding, Severity
-from tfimage_lint.model.dockerfile import BaseKind
+from tfimage_lint.model.dockerfile import BaseKind, Dockerfile
 from tfimage_lint.rule import Rule, RuleContext
 
 
@@ -84,7 +84,7 @@ class InvalidStageReference(Rule):
                 )
 
     @staticmethod
-    def _describe(df, current: int, target: int, text: str) -> str:  # noqa: ANN001
+    def _describe(df: Dockerfile, current: int, target: int, text: str) -> str:
         if target == current:
             return f"{text} refers to the stage it is in"
         if target >= len(df.stages) or target < 0:

@@ -872,6 +872,7 @@ def test_parse_json_document(cli, tmp_path):
     assert set(document) == {
         "path",
         "escape",
+        "syntax",
         "directives",
         "errors",
         "warnings",
@@ -938,3 +939,16 @@ def test_version_subprocess(tmp_path):
     assert proc.returncode == 0
     assert proc.stdout == "tfimage-lint, version 0.1.0\n"
     assert proc.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "frontend"),
+    [
+        ("# syntax=docker/dockerfile:1.7 // opts\nFROM alpine\n", "docker/dockerfile:1.7"),
+        ("#!/usr/bin/env buildctl\n# syntax=docker/dockerfile:1\nFROM alpine\n", "docker/dockerfile:1"),
+        ("FROM alpine\n", None),
+    ],
+)
+def test_parse_reports_the_frontend_selected_by_the_syntax_directive(cli, tmp_path, text, frontend):
+    path = write(tmp_path, "Dockerfile", text)
+    assert json.loads(cli(["parse", str(path)]).stdout)["syntax"] == frontend

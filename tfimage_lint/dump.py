@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tfimage_lint.model.dockerfile import BaseImage, Dockerfile
+from tfimage_lint.syntax.directives import detect_syntax
 from tfimage_lint.syntax.nodes import Instruction, ParseIssue
 
 
@@ -66,12 +67,19 @@ def _issue(issue: ParseIssue) -> dict[str, Any]:
     return {"message": issue.message, "line": issue.line, "end_line": issue.end_line, "column": issue.column}
 
 
+def _frontend(lines: tuple[str, ...]) -> str | None:
+    """The frontend image the ``syntax`` directive selects (BuildKit's ``DetectSyntax``), if any."""
+    found = detect_syntax("\n".join(lines))
+    return found[0] if found else None
+
+
 def dockerfile_to_dict(df: Dockerfile) -> dict[str, Any]:
     """The whole model."""
     syntax = df.syntax
     return {
         "path": df.path,
         "escape": syntax.escape_token,
+        "syntax": _frontend(syntax.source_lines),
         "directives": [{"name": d.name, "value": d.value, "line": d.line} for d in syntax.directives],
         "errors": [_issue(issue) for issue in (*syntax.errors, *df.semantic_errors)],
         "warnings": [_issue(issue) for issue in syntax.warnings],

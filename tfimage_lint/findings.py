@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -16,7 +17,10 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         """2 for error, 1 for warning, 0 for info."""
-        return {"error": 2, "warning": 1, "info": 0}[self.value]
+        return _RANKS[self.value]
+
+
+_RANKS = {"error": 2, "warning": 1, "info": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +42,11 @@ class Finding:
     def sort_key(self) -> tuple[int, int, str, str]:
         """Deterministic order inside a file: line, column, rule id, message."""
         return (self.line, self.column, self.rule_id, self.message)
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    """``{"error": n, "warning": n, "info": n}``."""
+    counts = dict.fromkeys(_RANKS, 0)
+    for finding in findings:
+        counts[finding.severity.value] += 1
+    return counts

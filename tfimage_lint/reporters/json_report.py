@@ -8,7 +8,7 @@ from typing import Any
 
 from tfimage_lint import __version__
 from tfimage_lint.engine import FileReport
-from tfimage_lint.findings import Finding
+from tfimage_lint.findings import Finding, count_by_severity
 
 SCHEMA_VERSION = 1
 
@@ -35,9 +35,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 def report_to_dict(reports: Sequence[FileReport]) -> dict[str, Any]:
     """The whole run as a JSON-ready dict."""
     findings = [finding for report in reports for finding in report.findings]
-    by_severity = {name: 0 for name in ("error", "warning", "info")}
-    for finding in findings:
-        by_severity[finding.severity.value] += 1
+    by_severity = count_by_severity(findings)
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "tfimage-lint", "version": __version__},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tfimage_lint.engine import FileReport
-from tfimage_lint.findings import Finding
+from tfimage_lint.findings import Finding, count_by_severity
 from tfimage_lint.reporters.escape import escape_control, escape_source_line
 
 _COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;34m"}
@@ -61,9 +61,7 @@ def summary_line(reports: Sequence[FileReport]) -> str:
     noun = "file" if files == 1 else "files"
     if not findings:
         return f"No problems found ({files} {noun} checked)."
-    counts = {severity: 0 for severity in ("error", "warning", "info")}
-    for finding in findings:
-        counts[finding.severity.value] += 1
+    counts = count_by_severity(findings)
     with_findings = sum(1 for report in reports if report.findings)
     parts = ", ".join(f"{count} {name}{'s' if count != 1 and name != 'info' else ''}" for name, count in counts.items())
     problem = "problem" if len(findings) == 1 else "problems"

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
 
 _HEREDOC_RE = re.compile(r"^([0-9]*)<<(-?)[ \t\n\f\r]*([^<]*)$", re.DOTALL)
-_LEADING_TABS = re.compile(r"^\t+", re.MULTILINE)
 
 HEREDOC_KEYWORDS = frozenset({"run", "copy", "add"})
 
@@ -65,8 +64,3 @@ def heredocs_from_line(line: str) -> list[HeredocWord]:
         if heredoc is not None:
             found.append(heredoc)
     return found
-
-
-def chomp_heredoc_content(content: str) -> str:
-    """Strip leading tabs from every line, as ``<<-`` asks."""
-    return _LEADING_TABS.sub("", content)

@@ -9,7 +9,7 @@ token. Nothing is ever executed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tfimage_lint.syntax.gotext import is_go_space
@@ -186,7 +186,7 @@ class ShellLex:
             raise ShellError(f"unexpected end of statement while looking for matching {stop}")
         return "".join(result), words.get_words()
 
-    def _handler_for(self, ch: str):  # noqa: ANN202 - returns a bound method or None
+    def _handler_for(self, ch: str) -> Callable[[], str] | None:
         if ch == "$":
             return self._process_dollar
         if not self.skip_process_quotes:
