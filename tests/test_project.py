@@ -44,3 +44,40 @@ def test_examples_cover_the_three_seed_situations():
     }
     for name in bases:
         assert (ROOT / "examples" / name / "requirements.txt").is_file()
+
+
+def test_runs_from_a_source_checkout_without_installing(tmp_path):
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import click
+
+    checkout = tmp_path / "checkout"
+    for folder in ("tfimage_lint", "rules", "policies", "examples"):
+        shutil.copytree(ROOT / folder, checkout / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    site_packages = Path(click.__file__).resolve().parent.parent
+    env = {"PYTHONPATH": f"{checkout}:{site_packages}", "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-S", "-m", "tfimage_lint"]
+    listed = subprocess.run(
+        [*command, "rules", "--format", "json"], cwd=checkout, env=env, capture_output=True, text=True
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert {"DF000", "DF020", "DF021", "DF022", "DF900", "DF901"} <= {rule["id"] for rule in json.loads(listed.stdout)}
+    where = subprocess.run(
+        [
+            sys.executable,
+            "-S",
+            "-c",
+            "import tfimage_lint.layout as l; print(l.import_mapped_package('rules').__file__)",
+        ],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert where.stdout.strip() == str(checkout / "rules" / "__init__.py")
+    linted = subprocess.run([*command, "examples"], cwd=checkout, env=env, capture_output=True, text=True)
+    assert (linted.returncode, linted.stderr) == (0, "")

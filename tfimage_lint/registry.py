@@ -33,7 +33,9 @@ def _rules_in_module(module: object) -> list[type[Rule]]:
 
 def builtin_rules() -> list[type[Rule]]:
     """Every rule class defined in a module of the ``tfimage_lint.rules`` package."""
-    package = importlib.import_module("tfimage_lint.rules")
+    from tfimage_lint.layout import import_mapped_package
+
+    package = import_mapped_package("rules")
     rules: list[type[Rule]] = []
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
         if info.name.startswith("_"):
