@@ -27,6 +27,8 @@ DIGEST = "sha256:" + "a" * 64
         ("localhost:5000/team/tf:dev", "localhost:5000", "team/tf", "dev", None,
          "localhost:5000/team/tf:dev", "localhost:5000/team/tf"),
         ("localhost/img", "localhost", "img", None, None, "localhost/img:latest", "localhost/img"),
+        ("library/team/img:1", "docker.io", "library/team/img", "1", None,
+         "docker.io/library/team/img:1", "library/team/img"),
         ("ghcr.io/org/sub/image:1.0", "ghcr.io", "org/sub/image", "1.0", None,
          "ghcr.io/org/sub/image:1.0", "ghcr.io/org/sub/image"),
     ],

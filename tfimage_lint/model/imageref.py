@@ -43,7 +43,9 @@ class ImageRef:
     def familiar_name(self) -> str:
         """The short name Docker shows: ``ubuntu``, ``tensorflow/tensorflow``, ``nvcr.io/nvidia/tensorflow``."""
         if self.registry == DEFAULT_REGISTRY:
-            return self.repository.removeprefix("library/")
+            if self.repository.startswith("library/") and self.repository.count("/") == 1:
+                return self.repository.removeprefix("library/")
+            return self.repository
         return self.name
 
     @property
