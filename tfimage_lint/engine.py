@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tfimage_lint.facts import compute_facts
 from tfimage_lint.findings import Finding
 from tfimage_lint.model.build import build_model
 from tfimage_lint.model.dockerfile import Dockerfile
@@ -86,8 +87,9 @@ class Linter:
     def _run_rules(self, dockerfile: Dockerfile) -> tuple[list[Finding], list[str]]:
         findings: list[Finding] = []
         errors: list[str] = []
+        facts = compute_facts(dockerfile)
         for rule in self._instances:
-            ctx = RuleContext(dockerfile, self.options.rule_options.get(rule.id, {}))
+            ctx = RuleContext(dockerfile, self.options.rule_options.get(rule.id, {}), facts)
             try:
                 produced = list(rule.check(ctx))
             except Exception as exc:

@@ -116,12 +116,17 @@ class RuleRegistry:
         return [rule for rule in self.rules if rule.id.startswith(token.upper()) and token]
 
     def select(self, select: Sequence[str] | None, ignore: Sequence[str] = ()) -> tuple[type[Rule], ...]:
-        """Apply ``--select`` then ``--ignore``; raises :class:`SelectorError` for unknown tokens."""
-        chosen = list(self.rules) if not select else []
+        """Apply ``--select`` then ``--ignore``; raises :class:`SelectorError` for unknown tokens.
+
+        Rules that are off by default run only when selected by their exact id or name.
+        """
+        chosen = [rule for rule in self.rules if rule.default_enabled] if not select else []
         for token in select or ():
             found = self.matching(token)
             if not found:
                 raise SelectorError(f"--select {token!r} matches no rule (see `tfimage-lint rules`)")
+            explicit = self.lookup(token)
+            found = [rule for rule in found if rule.default_enabled or rule is explicit]
             chosen.extend(rule for rule in found if rule not in chosen)
         for token in ignore:
             found = self.matching(token)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from tfimage_lint.facts import Facts, compute_facts
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.dockerfile import Dockerfile
 from tfimage_lint.syntax.nodes import Instruction
@@ -21,10 +22,18 @@ _FENCE_RE = re.compile(r"```(?:dockerfile|Dockerfile)?\n(.*?)```", re.DOTALL)
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What a rule sees for one file: the model and its options."""
+    """What a rule sees for one file: the model, the shared facts and the rule's options."""
 
     dockerfile: Dockerfile
     options: Mapping[str, Any] = field(default_factory=dict)
+    facts: Facts | None = None
+
+    @property
+    def stage_facts(self) -> Facts:
+        """The shared per-file facts (computed here when the engine did not pass them)."""
+        if self.facts is None:
+            object.__setattr__(self, "facts", compute_facts(self.dockerfile))
+        return self.facts  # type: ignore[return-value]
 
 
 class Rule:
@@ -38,6 +47,8 @@ class Rule:
     engine_generated: ClassVar[bool] = False
     #: Findings of this rule cannot be silenced with inline comments.
     suppressible: ClassVar[bool] = True
+    #: Off-by-default rules run only when selected by exact id or name (or by a policy).
+    default_enabled: ClassVar[bool] = True
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """Yield findings for one file."""
@@ -54,8 +65,9 @@ class Rule:
         column: int = 1,
         end_line: int | None = None,
         end_column: int | None = None,
+        severity: Severity | None = None,
     ) -> Finding:
-        """A finding at an instruction (its first line) or at a line number."""
+        """A finding at an instruction (its first line) or at a line number; ``severity`` overrides the default."""
         if isinstance(where, Instruction):
             line = where.start_line
             end_line = end_line if end_line is not None else where.end_line
@@ -65,7 +77,7 @@ class Rule:
         return Finding(
             rule_id=self.id,
             rule_name=self.name,
-            severity=self.severity,
+            severity=severity or self.severity,
             message=message,
             line=line,
             column=column,
