@@ -139,6 +139,14 @@ def main() -> None:
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source excerpts, no summary.")
 @click.option("--stdin-filename", metavar="NAME", help="Name to show for standard input ('-').")
+@click.option("--driver", metavar="VERSION", help="The fleet's NVIDIA driver version (enables TF401).")
+@click.option(
+    "--compute-capability",
+    "compute_capabilities",
+    multiple=True,
+    metavar="CC[,CC...]",
+    help="The fleet's GPU compute capabilities, e.g. 8.0,9.0 (enables TF402).",
+)
 @click.version_option(__version__, prog_name=PROG)
 def check(
     paths: tuple[str, ...],
@@ -151,6 +159,8 @@ def check(
     no_color: bool,
     quiet: bool,
     stdin_filename: str | None,
+    driver: str | None,
+    compute_capabilities: tuple[str, ...],
 ) -> None:
     """Lint Dockerfiles; a directory is searched for Dockerfile-like names, '-' reads stdin."""
     from tfimage_lint.engine import Linter, LintOptions
@@ -162,7 +172,13 @@ def check(
         selected = registry.select(_split_tokens(select), _split_tokens(ignore))
     except SelectorError as exc:
         _fail(str(exc))
-    linter = Linter(registry, selected, LintOptions(build_args=parse_build_args(build_args)))
+    from tfimage_lint.fleet import Fleet, FleetError
+
+    try:
+        fleet = Fleet.parse(driver, list(compute_capabilities))
+    except FleetError as exc:
+        _fail(str(exc))
+    linter = Linter(registry, selected, LintOptions(build_args=parse_build_args(build_args), fleet=fleet))
     from tfimage_lint.inputs import collect_targets
 
     targets = collect_targets(paths)

@@ -12,6 +12,7 @@ from typing import Any
 
 from tfimage_lint.facts import compute_facts
 from tfimage_lint.findings import Finding
+from tfimage_lint.fleet import Fleet
 from tfimage_lint.model.build import build_model
 from tfimage_lint.model.dockerfile import Dockerfile
 from tfimage_lint.registry import RuleRegistry
@@ -46,6 +47,7 @@ class LintOptions:
 
     build_args: Mapping[str, str] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    fleet: Fleet = field(default_factory=Fleet)
 
 
 def _problem_with(finding: object, rule: Rule) -> str | None:
@@ -89,7 +91,7 @@ class Linter:
         errors: list[str] = []
         facts = compute_facts(dockerfile)
         for rule in self._instances:
-            ctx = RuleContext(dockerfile, self.options.rule_options.get(rule.id, {}), facts)
+            ctx = RuleContext(dockerfile, self.options.rule_options.get(rule.id, {}), facts, self.options.fleet)
             try:
                 produced = list(rule.check(ctx))
             except Exception as exc:

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from tfimage_lint.facts import Facts, compute_facts
 from tfimage_lint.findings import Finding, Severity
+from tfimage_lint.fleet import Fleet
 from tfimage_lint.model.dockerfile import Dockerfile
 from tfimage_lint.syntax.nodes import Instruction
 
@@ -27,6 +28,7 @@ class RuleContext:
     dockerfile: Dockerfile
     options: Mapping[str, Any] = field(default_factory=dict)
     facts: Facts | None = None
+    fleet: Fleet = field(default_factory=Fleet)
 
     @property
     def stage_facts(self) -> Facts:
