@@ -61,7 +61,7 @@ def test_huge_file_is_a_parse_error_not_a_memory_hog(tmp_path):
 
 
 def test_utf16_file_names_its_encoding(tmp_path):
-    (tmp_path / "Dockerfile").write_bytes("FROM alpine\n".encode("utf-16"))
+    (tmp_path / "Dockerfile").write_bytes("FROM alpine:3.19\n".encode("utf-16"))
     proc = run(["--format", "json", "Dockerfile"], cwd=tmp_path)
     assert proc.returncode == 1
     (finding,) = json.loads(proc.stdout)["files"][0]["findings"]
@@ -70,7 +70,7 @@ def test_utf16_file_names_its_encoding(tmp_path):
 
 def test_the_same_file_is_linted_once(tmp_path):
     (tmp_path / "app").mkdir()
-    (tmp_path / "app" / "Dockerfile").write_text("FROM alpine\nENV A=$NOPE\n", encoding="utf-8")
+    (tmp_path / "app" / "Dockerfile").write_text("FROM alpine:3.19\nENV A=$NOPE\n", encoding="utf-8")
     proc = run(["--format", "json", "app", "app/Dockerfile", "./app", "app/../app/Dockerfile"], cwd=tmp_path)
     report = json.loads(proc.stdout)
     assert [file["path"] for file in report["files"]] == ["app/Dockerfile"]
@@ -78,7 +78,7 @@ def test_the_same_file_is_linted_once(tmp_path):
 
 
 def test_stdin_given_twice_is_read_once(tmp_path):
-    proc = run(["--format", "json", "-", "-"], cwd=tmp_path, stdin="FROM alpine\nENV A=$NOPE\n")
+    proc = run(["--format", "json", "-", "-"], cwd=tmp_path, stdin="FROM alpine:3.19\nENV A=$NOPE\n")
     assert [file["path"] for file in json.loads(proc.stdout)["files"]] == ["-"]
     assert findings(proc.stdout) == [("DF020", 2)]
 
@@ -92,8 +92,8 @@ def test_control_characters_in_paths_are_escaped_on_stderr(tmp_path):
 def test_discovery_searches_hidden_project_folders_but_not_tool_folders(tmp_path):
     for folder in (".devcontainer", ".github/docker", ".git", ".venv/lib", "node_modules/x", "svc"):
         (tmp_path / folder).mkdir(parents=True)
-        (tmp_path / folder / "Dockerfile").write_text("FROM alpine\n", encoding="utf-8")
-    (tmp_path / "svc" / "Containerfile-dev").write_text("FROM alpine\n", encoding="utf-8")
+        (tmp_path / folder / "Dockerfile").write_text("FROM alpine:3.19\n", encoding="utf-8")
+    (tmp_path / "svc" / "Containerfile-dev").write_text("FROM alpine:3.19\n", encoding="utf-8")
     (tmp_path / "svc" / "Dockerfile.txt").write_text("notes\n", encoding="utf-8")
     targets = collect_targets([str(tmp_path)])
     found = [os.path.relpath(path, tmp_path) for path in targets.files]

@@ -6,7 +6,7 @@ rules that never ask for it do not load the knowledge base.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,17 @@ from tfimage_lint.model.imageref import ImageRef
 
 if TYPE_CHECKING:
     from tfimage_lint.kb import ImageFacts
+
+
+#: Detectors of a stage installing the fix for a known base-image problem, called as
+#: ``detector(stage, problem_id) -> bool``. The shell and package analysis registers one that
+#: sees pip/apt installs (e.g. cuDNN 9 for TF105); until then no fix is ever seen.
+FIX_DETECTORS: list[Callable[[Stage, str], bool]] = []
+
+
+def installs_fix(stage: Stage, problem_id: str) -> bool:
+    """True when a registered detector sees ``stage`` install the fix for ``problem_id``."""
+    return any(detector(stage, problem_id) for detector in FIX_DETECTORS)
 
 
 @dataclass(frozen=True)
