@@ -270,5 +270,49 @@ def parse(path: str, build_args: tuple[str, ...]) -> None:
     sys.exit(EXIT_FINDINGS if document["errors"] else EXIT_OK)
 
 
+@main.command("base")
+@click.argument("image")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def base(image: str, output_format: str) -> None:
+    """What the knowledge base knows about an image: family, stack, driver, dates, problems, sources."""
+    import json
+
+    from tfimage_lint.describe import describe, public, render_base
+    from tfimage_lint.model.imageref import ImageRefError
+
+    try:
+        document = describe(image)
+    except ImageRefError as exc:
+        _fail(f"{image}: {exc}")
+    if output_format == "json":
+        _write(json.dumps(public(document), indent=2, ensure_ascii=True) + "\n", None)
+    else:
+        _write(render_base(document), None)
+
+
+@main.command("compare")
+@click.argument("images", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
+def compare(images: tuple[str, ...], output_format: str, no_color: bool) -> None:
+    """Two images side by side; with one image, its closest counterpart in the other family (NGC <-> Docker Hub)."""
+    import json
+
+    from tfimage_lint.describe import compare as compare_images
+    from tfimage_lint.describe import compare_public, render_compare
+    from tfimage_lint.model.imageref import ImageRefError
+
+    if len(images) > 2:
+        _fail("compare takes one or two images")
+    try:
+        result = compare_images(images[0], images[1] if len(images) == 2 else None)
+    except (ImageRefError, LookupError) as exc:
+        _fail(str(exc))
+    if output_format == "json":
+        _write(json.dumps(compare_public(result), indent=2, ensure_ascii=True) + "\n", None)
+    else:
+        _write(render_compare(result, color=_color_enabled(no_color, None, "text")), None)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
