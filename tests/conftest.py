@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from tfimage_lint.cli import main
 from tfimage_lint.engine import Linter, LintOptions
 from tfimage_lint.findings import Finding
+from tfimage_lint.fleet import Fleet
 from tfimage_lint.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,11 +26,14 @@ def lint_text(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
     build_args: dict[str, str] | None = None,
+    fleet: Fleet | None = None,
+    rule_options: dict[str, dict] | None = None,
 ) -> list[Finding]:
     """Lint one Dockerfile's content with the built-in rules."""
     registry = load_registry(include_plugins=False)
     selected = registry.select(select, ignore)
-    linter = Linter(registry, selected, LintOptions(build_args=build_args or {}))
+    options = LintOptions(build_args=build_args or {}, fleet=fleet or Fleet(), rule_options=rule_options or {})
+    linter = Linter(registry, selected, options)
     data = text.encode("utf-8") if isinstance(text, str) else text
     return list(linter.lint_bytes(data, "Dockerfile").findings)
 

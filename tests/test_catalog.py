@@ -51,7 +51,7 @@ def test_example_triggers_the_rule(rule):
     blocks = rule.example_blocks("Example")
     assert blocks, f"{rule.id} has no ```dockerfile block under Example"
     for block in blocks:
-        found = {f.rule_id for f in lint_text(block, select=with_rule(rule))}
+        found = {f.rule_id for f in lint_text(block, select=with_rule(rule), fleet=rule.example_fleet)}
         assert rule.id in found, f"{rule.id}: Example does not trigger\n{block}"
 
 
@@ -60,7 +60,7 @@ def test_use_instead_does_not_trigger_the_rule(rule):
     blocks = rule.example_blocks("Use instead")
     assert blocks, f"{rule.id} has no ```dockerfile block under Use instead"
     for block in blocks:
-        found = {f.rule_id for f in lint_text(block, select=with_rule(rule))}
+        found = {f.rule_id for f in lint_text(block, select=with_rule(rule), fleet=rule.example_fleet)}
         assert rule.id not in found, f"{rule.id}: Use instead triggers\n{block}"
 
 

@@ -51,6 +51,8 @@ class Rule:
     suppressible: ClassVar[bool] = True
     #: Off-by-default rules run only when selected by exact id or name (or by a policy).
     default_enabled: ClassVar[bool] = True
+    #: Fleet facts the docs' Example and Use instead assume (for rules that need a fleet).
+    example_fleet: ClassVar[Fleet | None] = None
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """Yield findings for one file."""
