@@ -323,3 +323,22 @@ def test_image_facts_serialise_and_cite_known_sources():
         found = facts(ref, family)
         json.dumps(found.to_dict())
         assert found.sources and all(kb.source(sid) for sid in found.sources)
+
+
+def test_unknown_dockerhub_variant_gets_no_assumed_stack():
+    from tfimage_lint.kb import load_kb
+    from tfimage_lint.model.imageref import parse_image_ref
+
+    facts = load_kb().facts_for(
+        parse_image_ref("tensorflow/tensorflow:2.1.0-custom-op-gpu-ubuntu16"), "dockerhub-tensorflow"
+    )
+    assert facts.tensorflow.value == "2.1.0"
+    assert [facts.cuda.value, facts.python.value, facts.ubuntu.value, facts.min_driver.value] == [None] * 4
+    assert facts.python.note == "variant -custom-op-gpu-ubuntu16 is not one the KB describes; its stack is not assumed"
+
+
+def test_minor_release_date_skips_a_version_that_was_never_released():
+    from tfimage_lint.kb import load_kb
+
+    released, _ = load_kb().tf_release("2.16")
+    assert (released.value, released.evidence) == ("2024-03-07", "verified")

@@ -133,7 +133,11 @@ class DockerHubKnowledge:
         parts = variant.split("-")
         gpu, jupyter = "gpu" in parts, "jupyter" in parts
         era = self._era(version) or {}
-        stack = self._gpu_stack(era, "py3" in parts) if gpu else self._cpu_stack(era)
+        if variant in self.variants:
+            stack = self._gpu_stack(era, "py3" in parts) if gpu else self._cpu_stack(era)
+        else:
+            why = unknown(f"variant -{variant} is not one the KB describes; its stack is not assumed")
+            stack = dict.fromkeys(("cuda", "cudnn", "tensorrt", "nccl", "python", "ubuntu"), why)
         released, eol = self.kb.tf_release(version)
         notes = [era["note"]] if era.get("note") else []
         if gpu and era.get("gpu_works", {}).get("value") is False:

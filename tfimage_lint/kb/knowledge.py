@@ -162,10 +162,12 @@ class KnowledgeBase:
         if parsed is None or parsed[2] is not None:
             return None
         same_minor = [v for v in self._tf_releases if versions.minor(v) == plain]
-        return self._tf_releases[min(same_minor, key=versions.key)] if same_minor else None
+        released = [v for v in same_minor if self._tf_releases[v]["released"]["value"] is not None]
+        candidates = released or same_minor
+        return self._tf_releases[min(candidates, key=versions.key)] if candidates else None
 
     def tf_release(self, version: str) -> tuple[Fact, Fact]:
-        """(release date, end of life) of a TF version (``X.Y`` means its first release)."""
+        """(release date, end of life) of a TF version (``X.Y`` means its first release with a known date)."""
         row = self._tf_row(version)
         if row is None:
             return unknown(f"TensorFlow {version} is not in the KB"), unknown()
