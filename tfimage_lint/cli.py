@@ -228,10 +228,14 @@ def list_rules(output_format: str) -> None:
         _write(json.dumps(rows, indent=2) + "\n", None)
         return
     width = max(len(row["name"]) for row in rows)
-    lines = [f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} {'FAMILIES':<10} SUMMARY"]
+    families = {row["id"]: ",".join(row["families"]) or "all" for row in rows}
+    family_width = max(len("FAMILIES"), *(len(text) for text in families.values()))
+    lines = [f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} {'FAMILIES':<{family_width}} SUMMARY"]
     for row in rows:
-        families = ",".join(row["families"]) or "all"
-        lines.append(f"{row['id']:<6} {row['name']:<{width}} {row['severity']:<8} {families:<10} {row['summary']}")
+        lines.append(
+            f"{row['id']:<6} {row['name']:<{width}} {row['severity']:<8} "
+            f"{families[row['id']]:<{family_width}} {row['summary']}"
+        )
     _write("\n".join(lines) + "\n", None)
 
 
