@@ -144,6 +144,9 @@ class EndOfLifeBase(Rule):
         from tfimage_lint.kb import versions
 
         version = _trusted(known.tensorflow)
+        if version is None and family is Family.DOCKERHUB_TENSORFLOW:
+            # A Docker Hub tag names its TensorFlow version: if the image exists, it ships that version.
+            version = known.tensorflow.value
         plain = versions.base(version) if version else None
         parsed = _parse_version(plain) if plain else None
         ngc_major = self._ngc_tf_major(kb, known) if family is Family.NGC_TENSORFLOW else None

@@ -342,3 +342,22 @@ def test_minor_release_date_skips_a_version_that_was_never_released():
 
     released, _ = load_kb().tf_release("2.16")
     assert (released.value, released.evidence) == ("2024-03-07", "verified")
+
+
+def test_dockerhub_version_newer_than_any_release_is_not_published():
+    from tfimage_lint.kb import load_kb
+    from tfimage_lint.model.imageref import parse_image_ref
+
+    facts = load_kb().facts_for(parse_image_ref("tensorflow/tensorflow:2.99.0-gpu"), "dockerhub-tensorflow")
+    assert (facts.tag_known, facts.tag_status.evidence) == (False, "inferred")
+    assert facts.tag_status.note == "TensorFlow 2.99.0 is newer than any release the KB knows (newest: 2.21.0)"
+    assert facts.tensorflow.value is None
+
+
+def test_dockerhub_tag_the_kb_cannot_confirm_names_an_unverified_version():
+    from tfimage_lint.kb import load_kb
+    from tfimage_lint.model.imageref import parse_image_ref
+
+    facts = load_kb().facts_for(parse_image_ref("tensorflow/tensorflow:1.15.5-gpu-py3"), "dockerhub-tensorflow")
+    assert facts.tag_known is None
+    assert (facts.tensorflow.value, facts.tensorflow.evidence) == ("1.15.5", "unverified")

@@ -123,6 +123,7 @@ def test_message_for_ngc_tf1_and_age(lint):
 
 
 def test_message_for_docker_hub_tf1_and_python(lint):
+    # The KB cannot confirm that 1.15.5-gpu-py3 exists, but a Docker Hub tag names its TF version.
     (finding,) = eol_findings(lint, "FROM tensorflow/tensorflow:1.15.5-gpu-py3\n")
     assert finding.message == (
         "tensorflow/tensorflow:1.15.5-gpu-py3 ships an end-of-life stack: TensorFlow 1.15.5 is 1.x, superseded by "

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from tfimage_lint.kb.knowledge import KnowledgeBase
     from tfimage_lint.model.imageref import ImageRef
 
+_UNCONFIRMED_TAG = "named by the tag; the KB cannot confirm the image exists"
 _VERSION_TAG = re.compile(r"^(?P<version>\d+\.\d+\.\d+(?:\.post\d+)?)(?:-(?P<variant>.+))?$")
 _GPU_FIRST = ("gpu", "gpu-jupyter", "", "jupyter")
 _CPU_SOURCES = ("tf_dockerfiles_spec", "tf_pr_46774")
@@ -50,6 +51,10 @@ class DockerHubKnowledge:
         if form is None:
             return unknown(f"variant -{variant} is not known to the KB")
         if row is None:
+            newest, sources = self.kb.newest_tf_release()
+            if versions.key(version) > versions.key(newest):
+                note = f"TensorFlow {version} is newer than any release the KB knows (newest: {newest})"
+                return tag_fact(False, "inferred", sources, note)
             return unknown(f"the KB has no record of Docker Hub images for TensorFlow {version}")
         images = row["images"]
         if images["value"] is not True:
@@ -147,7 +152,9 @@ class DockerHubKnowledge:
             ImageFacts(
                 family=DOCKERHUB_TENSORFLOW,
                 tag_known=tag_known(status),
-                tensorflow=Fact(version, "verified", ("tfdocs_docker_md",), "TensorFlow version named by the tag"),
+                tensorflow=Fact(version, "verified", ("tfdocs_docker_md",), "TensorFlow version named by the tag")
+                if tag_known(status)
+                else Fact(version, "unverified", ("tfdocs_docker_md",), _UNCONFIRMED_TAG),
                 cuda=stack["cuda"],
                 cudnn=stack["cudnn"],
                 tensorrt=stack["tensorrt"],

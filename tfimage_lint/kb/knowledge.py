@@ -166,6 +166,12 @@ class KnowledgeBase:
         candidates = released or same_minor
         return self._tf_releases[min(candidates, key=versions.key)] if candidates else None
 
+    def newest_tf_release(self) -> tuple[str, tuple[str, ...]]:
+        """The newest TF version with a known release date, and the sources of that date."""
+        dated = [row for row in self._tf_releases.values() if row["released"]["value"] is not None]
+        newest = max(dated, key=lambda row: versions.key(row["version"]))
+        return newest["version"], tuple(newest["released"]["sources"])
+
     def tf_release(self, version: str) -> tuple[Fact, Fact]:
         """(release date, end of life) of a TF version (``X.Y`` means its first release with a known date)."""
         row = self._tf_row(version)
