@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -53,10 +54,18 @@ def _trusted(fact: Fact) -> str | None:
 
 
 def _dated(fact: Fact) -> str | None:
-    """A date for display, marked when the KB holds it only as unverified."""
+    """A date for display, marked when the KB holds it as inferred or only as unverified."""
     if fact.value is None:
         return None
-    return fact.value if fact.evidence in _TRUSTED else f"{fact.value} per an unverified source"
+    if fact.evidence == "verified":
+        return fact.value
+    return f"{fact.value} (inferred)" if fact.evidence in _TRUSTED else f"{fact.value} per an unverified source"
+
+
+def _python_tag_version(tag: str | None) -> str | None:
+    """``3.7`` from official ``python`` tags such as ``3.7``, ``3.7.17-slim``, ``3.7-bullseye``."""
+    match = re.match(r"^(\d+)\.(\d+)(?:[.-]|$)", tag or "")
+    return f"{match[1]}.{match[2]}" if match else None
 
 
 def _parse_version(text: str) -> tuple[int, int] | None:
@@ -107,7 +116,7 @@ class EndOfLifeBase(Rule):
     id = "TF104"
     name = "end-of-life-base"
     severity = Severity.WARNING
-    families = frozenset({Family.DOCKERHUB_TENSORFLOW.value, Family.NGC_TENSORFLOW.value})
+    families = frozenset({Family.DOCKERHUB_TENSORFLOW.value, Family.NGC_TENSORFLOW.value, Family.PYTHON.value})
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         from tfimage_lint.kb import load_kb
@@ -121,15 +130,18 @@ class EndOfLifeBase(Rule):
             image = base.image
             if image is None:  # stage, scratch, unresolved: reported once, at the stage that names the image
                 continue
-            known = ctx.stage_facts.image_facts(facts.stage)
-            if known is None or known.tag_known is False:
-                continue
             kb = kb or load_kb()
-            reasons = [
-                *self._tensorflow(kb, facts.family, known, policy_min),
-                *self._ngc_age(facts.family, known, image.tag or "", today, max_age),
-                *self._python(kb, known, today),
-            ]
+            if facts.family is Family.PYTHON:
+                reasons = self._python(kb, _python_tag_version(image.tag), today)
+            else:
+                known = ctx.stage_facts.image_facts(facts.stage)
+                if known is None or known.tag_known is False:
+                    continue
+                reasons = [
+                    *self._tensorflow(kb, facts.family, known, policy_min),
+                    *self._ngc_age(facts.family, known, image.tag or "", today, max_age),
+                    *self._python(kb, _trusted(known.python), today),
+                ]
             if not reasons:
                 continue
             name = image.familiar_name + (f":{image.tag}" if image.tag else "")
@@ -232,8 +244,7 @@ class EndOfLifeBase(Rule):
 
     # ------------------------------------------------------------ Python
     @staticmethod
-    def _python(kb: KnowledgeBase, known: ImageFacts, today: dt.date) -> list[str]:
-        version = _trusted(known.python)
+    def _python(kb: KnowledgeBase, version: str | None, today: dt.date) -> list[str]:
         if version is None:
             return []
         eol = kb.python_eol(version)

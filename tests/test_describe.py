@@ -107,3 +107,8 @@ def test_compare_without_a_counterpart_is_exit_2(cli):
     assert result.stderr == (
         "tfimage-lint: error: no counterpart with the same TensorFlow version is known for python:3.11\n"
     )
+
+
+def test_compare_prefers_a_confirmed_ngc_tag(cli):
+    document = json.loads(cli(["compare", "tensorflow/tensorflow:1.15.5-gpu", "--format", "json"]).stdout)
+    assert document["right"]["image"] == "nvcr.io/nvidia/tensorflow:23.02-tf1-py3"

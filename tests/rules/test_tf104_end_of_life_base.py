@@ -43,9 +43,13 @@ OK = {
     "stage reference to a supported base": ("FROM tensorflow/tensorflow:2.19.0 AS base\nFROM base\n", {}),
     "unresolvable base": ("ARG BASE\nFROM $BASE\n", {}),
     "unresolvable tag": ("ARG TF\nFROM tensorflow/tensorflow:${TF}-gpu\n", {}),
-    "families the KB has no stack for": ("FROM python:3.6-slim\nFROM ubuntu:16.04\n", {}),
+    "OS family the KB has no stack for": ("FROM ubuntu:16.04\n", {}),
+    "supported official python image": ("FROM python:3.12-slim\n", {}),
+    "python image without a version tag": ("FROM python:slim\n", {}),
 }
 BAD = {
+    "official python image past end of life": ("FROM ubuntu:16.04 AS os\nFROM python:3.6-slim\n", {}, [2]),
+    "official python image via ARG": ("ARG PY=3.7.17\nFROM python:${PY}-bullseye\n", {}, [2]),
     "TF below the last four minors": ("FROM tensorflow/tensorflow:2.13.0\n", {}, [1]),
     "TF 1.x on Docker Hub": ("FROM tensorflow/tensorflow:1.15.5-gpu-py3\n", {}, [1]),
     "NGC -tf1- tag": ("FROM nvcr.io/nvidia/tensorflow:22.12-tf1-py3\n", {}, [1]),
@@ -153,4 +157,11 @@ def test_message_for_the_ngc_age_boundary(lint):
     assert finding.message == (
         "nvcr.io/nvidia/tensorflow:24.12-tf2-py3 ships an end-of-life stack: NGC release 24.12 (2024-12) is 731 "
         "days old, past the policy maximum of 730 days since 2026-12-01"
+    )
+
+
+def test_message_for_an_official_python_image(lint):
+    (finding,) = eol_findings(lint, "FROM python:3.7-slim\n")
+    assert (
+        finding.message == "python:3.7-slim ships an end-of-life stack: Python 3.7 is past end of life since 2023-06-27"
     )

@@ -19,6 +19,10 @@ BAD = {
     "cleared entrypoint": (NGC + "ENTRYPOINT []\n", [2]),
     "NGC framework image": ("FROM nvcr.io/nvidia/pytorch:24.01-py3\nENTRYPOINT python x.py\n", [2]),
     "stage built on an NGC stage": (NGC.replace("\n", " AS base\n") + 'FROM base\nENTRYPOINT ["x"]\n', [3]),
+    "digest-pinned NGC base": (
+        "FROM nvcr.io/nvidia/tensorflow:23.10-tf2-py3@sha256:" + "d" * 64 + '\nENTRYPOINT ["x"]\n',
+        [2],
+    ),
     "ARG-resolved NGC base": ('ARG M=23.10\nFROM nvcr.io/nvidia/tensorflow:${M}-tf2-py3\nENTRYPOINT ["x"]\n', [3]),
 }
 

@@ -218,16 +218,18 @@ class NgcKnowledge:
 
     # ------------------------------------------------------------ counterparts
     def counterparts(self, tf_version: str) -> list[tuple[str, Fact]]:
-        """NGC tags whose TF matches ``tf_version``: same patch first, then same minor; newest first."""
+        """NGC tags whose TF matches ``tf_version``: same patch first, confirmed tags first, then newest."""
         found = []
         for release, row in self.rows.items():
             for variant, stacks in row["variants"].items():
                 tensorflow = stacks["tensorflow"]
                 rank = versions.same_release(tensorflow["value"], tf_version) if tensorflow["value"] else None
                 tag = f"{release}-{variant}"
-                if rank is not None and tag_known(self.status(tag)) is not False:
-                    found.append((rank, -(versions.month_index(release[:5]) or 0), tag, Fact.from_json(tensorflow)))
-        return [(tag, fact) for _, _, tag, fact in sorted(found, key=lambda item: item[:3])]
+                exists = tag_known(self.status(tag))
+                if rank is not None and exists is not False:
+                    month = -(versions.month_index(release[:5]) or 0)
+                    found.append((rank, exists is not True, month, tag, Fact.from_json(tensorflow)))
+        return [(tag, fact) for *_, tag, fact in sorted(found, key=lambda item: item[:4])]
 
 
 def _igpu(fact: Fact) -> Fact:
