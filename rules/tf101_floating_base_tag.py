@@ -58,7 +58,7 @@ class FloatingBaseTag(Rule):
             message += "; pin a release tag or a digest"
             suggestion = self._suggestion(facts.family, image.tag)
             if suggestion:
-                message += f" (newest known: {image.familiar_name}:{suggestion})"
+                message += f" (newest known without a known GPU problem: {image.familiar_name}:{suggestion})"
             severity = Severity.ERROR if facts.family in _STRICT_FAMILIES else Severity.WARNING
             yield self.finding(ctx, facts.stage.from_instruction, message, severity=severity)
 

@@ -54,7 +54,7 @@ def test_message_names_the_resolved_image_and_a_pinned_suggestion(lint):
     assert finding.message == (
         "tensorflow/tensorflow:latest-gpu uses the moving tag 'latest-gpu' "
         "(FROM tensorflow/tensorflow:${TAG} resolves to tensorflow/tensorflow:latest-gpu); pin a release tag "
-        "or a digest (newest known: tensorflow/tensorflow:2.17.0-gpu)"
+        "or a digest (newest known without a known GPU problem: tensorflow/tensorflow:2.17.0-gpu)"
     )
 
 
@@ -65,4 +65,6 @@ def test_message_for_a_missing_tag(lint):
 
 def test_ngc_suggestion(lint):
     (finding,) = lint("FROM nvcr.io/nvidia/tensorflow\n", select=["TF101"])
-    assert finding.message.endswith("(newest known: nvcr.io/nvidia/tensorflow:25.02-tf2-py3)")
+    assert finding.message.endswith(
+        "(newest known without a known GPU problem: nvcr.io/nvidia/tensorflow:25.02-tf2-py3)"
+    )
