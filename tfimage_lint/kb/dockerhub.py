@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from tfimage_lint.kb import versions
 from tfimage_lint.kb.cuda import derived_min_driver
-from tfimage_lint.kb.facts import UNKNOWN, Fact, ImageFacts, finish, tag_fact, tag_known, unknown, weakest
+from tfimage_lint.kb.facts import UNKNOWN, Fact, ImageFacts, blank_facts, finish, tag_fact, tag_known, unknown, weakest
 from tfimage_lint.kb.facts import tag_fact_from_json as _from_bool
 from tfimage_lint.kb.knowledge import DOCKERHUB_TENSORFLOW, nearest
 
@@ -203,53 +203,26 @@ class DockerHubKnowledge:
     def _moving(self, tag: str, status: Fact) -> ImageFacts:
         row = self.moving[tag]
         head, _, rest = tag.partition("-")
-        return finish(
-            ImageFacts(
-                family=DOCKERHUB_TENSORFLOW,
-                tag_known=tag_known(status),
-                tensorflow=Fact.from_json(row["tensorflow"]),
-                cuda=UNKNOWN,
-                cudnn=UNKNOWN,
-                tensorrt=UNKNOWN,
-                nccl=UNKNOWN,
-                python=UNKNOWN,
-                ubuntu=UNKNOWN,
-                min_driver=UNKNOWN,
-                release_date=UNKNOWN,
-                end_of_life=UNKNOWN,
-                gpu=row["gpu"],
-                jupyter=row["jupyter"],
-                variant=None if head == "custom" else rest,
-                problems=(),
-                sources=(),
-                tag_status=status,
-                notes=(f"moving tag: what {tag} points to changes over time",),
-            )
+        return blank_facts(
+            DOCKERHUB_TENSORFLOW,
+            tag_known(status),
+            tensorflow=Fact.from_json(row["tensorflow"]),
+            gpu=row["gpu"],
+            jupyter=row["jupyter"],
+            variant=None if head == "custom" else rest,
+            tag_status=status,
+            notes=(f"moving tag: what {tag} points to changes over time",),
         )
 
     def _blank(self, status: Fact, variant: str | None, tag: str | None) -> ImageFacts:
         parts = (variant or "").split("-")
-        return finish(
-            ImageFacts(
-                family=DOCKERHUB_TENSORFLOW,
-                tag_known=tag_known(status),
-                tensorflow=UNKNOWN,
-                cuda=UNKNOWN,
-                cudnn=UNKNOWN,
-                tensorrt=UNKNOWN,
-                nccl=UNKNOWN,
-                python=UNKNOWN,
-                ubuntu=UNKNOWN,
-                min_driver=UNKNOWN,
-                release_date=UNKNOWN,
-                end_of_life=UNKNOWN,
-                gpu=("gpu" in parts) if variant is not None else None,
-                jupyter="jupyter" in parts,
-                variant=variant,
-                problems=(),
-                sources=(),
-                tag_status=status,
-            )
+        return blank_facts(
+            DOCKERHUB_TENSORFLOW,
+            tag_known(status),
+            gpu=("gpu" in parts) if variant is not None else None,
+            jupyter="jupyter" in parts,
+            variant=variant,
+            tag_status=status,
         )
 
     # ------------------------------------------------------------ counterparts

@@ -195,6 +195,13 @@ class ImageFacts:
         }
 
 
+def blank_facts(family: str, tag_known: bool | None, **fields: Any) -> ImageFacts:
+    """Facts with every stack value unknown, no problems and no sources, except the ``fields`` given."""
+    defaults: dict[str, Any] = dict.fromkeys(_STACK, UNKNOWN)
+    defaults.update(gpu=None, jupyter=False, variant=None, problems=(), sources=())
+    return finish(ImageFacts(family=family, tag_known=tag_known, **{**defaults, **fields}))
+
+
 def collect_sources(facts: ImageFacts) -> tuple[str, ...]:
     """Every source id the facts and problems cite (candidates included), sorted."""
     ids: set[str] = set(facts.tag_status.sources)

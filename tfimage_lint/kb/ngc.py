@@ -10,6 +10,7 @@ from tfimage_lint.kb.facts import (
     UNKNOWN,
     Fact,
     ImageFacts,
+    blank_facts,
     finish,
     tag_fact,
     tag_known,
@@ -193,27 +194,13 @@ class NgcKnowledge:
 
     def _blank(self, status: Fact, variant: str | None, tag: str | None = None) -> ImageFacts:
         known = tag_known(status)
-        return finish(
-            ImageFacts(
-                family=NGC_TENSORFLOW,
-                tag_known=known,
-                tensorflow=UNKNOWN,
-                cuda=UNKNOWN,
-                cudnn=UNKNOWN,
-                tensorrt=UNKNOWN,
-                nccl=UNKNOWN,
-                python=UNKNOWN,
-                ubuntu=UNKNOWN,
-                min_driver=UNKNOWN,
-                release_date=UNKNOWN,
-                end_of_life=UNKNOWN,
-                gpu=None if known is False else True,
-                jupyter=False,
-                variant=variant,
-                problems=self.kb.problems_for(NGC_TENSORFLOW, tag) if known is not False else (),
-                sources=(),
-                tag_status=status,
-            )
+        return blank_facts(
+            NGC_TENSORFLOW,
+            known,
+            gpu=None if known is False else True,
+            variant=variant,
+            problems=self.kb.problems_for(NGC_TENSORFLOW, tag) if known is not False else (),
+            tag_status=status,
         )
 
     # ------------------------------------------------------------ counterparts

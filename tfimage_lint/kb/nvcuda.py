@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tfimage_lint.kb.cuda import GRAMMAR_SOURCE, derived_min_driver, parse_cuda_tag
-from tfimage_lint.kb.facts import UNKNOWN, Fact, ImageFacts, finish, unknown
+from tfimage_lint.kb.facts import UNKNOWN, Fact, ImageFacts, blank_facts, finish, unknown
 from tfimage_lint.kb.knowledge import NVIDIA_CUDA
 
 if TYPE_CHECKING:
@@ -27,28 +27,7 @@ class CudaKnowledge:
         parsed = parse_cuda_tag(ref.tag) if ref.tag else None
         status = unknown(_NO_LIST if parsed else "tag does not follow <cuda>-<flavour>-<os>")
         if parsed is None:
-            return finish(
-                ImageFacts(
-                    family=NVIDIA_CUDA,
-                    tag_known=None,
-                    tensorflow=UNKNOWN,
-                    cuda=UNKNOWN,
-                    cudnn=UNKNOWN,
-                    tensorrt=UNKNOWN,
-                    nccl=UNKNOWN,
-                    python=UNKNOWN,
-                    ubuntu=UNKNOWN,
-                    min_driver=UNKNOWN,
-                    release_date=UNKNOWN,
-                    end_of_life=UNKNOWN,
-                    gpu=True,
-                    jupyter=False,
-                    variant=None,
-                    problems=(),
-                    sources=(),
-                    tag_status=status,
-                )
-            )
+            return blank_facts(NVIDIA_CUDA, None, gpu=True, tag_status=status)
         cuda = Fact(parsed.cuda, "inferred", _SOURCES, "CUDA version named by the tag")
         if parsed.cudnn_major:
             cudnn = Fact(parsed.cudnn_major, "inferred", _SOURCES, "cuDNN major named by the tag")
