@@ -320,10 +320,15 @@ class _Builder:
             scope = self._initial_scope(base, final_scopes)
             root = stages[base.stage_index].root if base.stage_index is not None else base
             may = root.kind in (BaseKind.IMAGE, BaseKind.UNRESOLVED, BaseKind.INVALID)
+            environments: list[Mapping[str, str]] = []
+            snapshot: Mapping[str, str] = dict(scope.values)
             for ins in body:
+                environments.append(snapshot)
                 self.stage_body(_Site(ins, scope, index, may))
+                if ins.keyword in ("arg", "env"):
+                    snapshot = dict(scope.values)
             final_scopes.append(scope)
-            stages.append(Stage(index, name, from_ins, base, root, tuple(body)))
+            stages.append(Stage(index, name, from_ins, base, root, tuple(body), tuple(environments)))
         global_args = tuple(
             (name, self.global_scope.values.get(name))
             for name, origin in self.global_scope.origins.items()

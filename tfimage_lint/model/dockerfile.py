@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -51,6 +52,12 @@ class Stage:
     base: BaseImage
     root: BaseImage
     instructions: tuple[Instruction, ...]
+    #: The ARG/ENV values known just before each instruction (parallel to ``instructions``).
+    environments: tuple[Mapping[str, str], ...] = ()
+
+    def environment_at(self, position: int) -> Mapping[str, str]:
+        """ARG/ENV values known before ``instructions[position]`` (empty when not recorded)."""
+        return self.environments[position] if position < len(self.environments) else {}
 
     @property
     def label(self) -> str:

@@ -1,0 +1,97 @@
+"""Split a script into simple commands with tree-sitter-bash (a real, error-tolerant bash parser).
+
+The parser is loaded on first use. When tree-sitter is not installed, or the script has a
+syntax error, :func:`parse_script` returns None and the caller falls back to a best-effort split.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from tfimage_lint.shell.raw import RawCommand, RawWord
+
+#: Child nodes of a ``command`` that are not its words.
+_NOT_WORDS = frozenset({"variable_assignment", "file_redirect", "heredoc_redirect", "herestring_redirect", "comment"})
+#: Nodes whose commands run in a subshell whose output becomes a word.
+_SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
+
+
+@cache
+def _parser() -> Any:
+    try:
+        import tree_sitter_bash
+        from tree_sitter import Language, Parser
+    except ImportError:  # pragma: no cover - tree-sitter is a dependency; this keeps a broken install usable
+        return None
+    return Parser(Language(tree_sitter_bash.language()))
+
+
+class _Offsets:
+    """Byte offsets of the UTF-8 script back to character offsets."""
+
+    def __init__(self, text: str, data: bytes) -> None:
+        self._ascii = len(text) == len(data)
+        self._data = data
+
+    def char(self, byte_offset: int) -> int:
+        if self._ascii:
+            return byte_offset
+        return len(self._data[:byte_offset].decode("utf-8", errors="replace"))
+
+
+def parse_script(text: str) -> list[RawCommand] | None:
+    """The simple commands of ``text`` in source order, or None when it cannot be parsed exactly."""
+    parser = _parser()
+    if parser is None:
+        return None
+    data = text.encode("utf-8", errors="surrogatepass")
+    tree = parser.parse(data)
+    if tree.root_node.has_error:
+        return None
+    offsets = _Offsets(text, data)
+    found: list[RawCommand] = []
+    _walk(tree.root_node, found, offsets, nested=False)
+    return found
+
+
+def _word(node: Any, offsets: _Offsets) -> RawWord:
+    return RawWord(node.text.decode("utf-8", errors="replace"), offsets.char(node.start_byte))
+
+
+def _walk(root: Any, found: list[RawCommand], offsets: _Offsets, *, nested: bool) -> None:
+    """Collect commands in source order; iterative, so deeply nested substitutions cannot overflow."""
+    # (node, nested, only_substitutions): inside a command's words only substitutions hold commands
+    stack: list[tuple[Any, bool, bool]] = [(root, nested, False)]
+    while stack:
+        node, inside, only_substitutions = stack.pop()
+        kind = node.type
+        if only_substitutions and kind not in _SUBSTITUTIONS:
+            stack.extend((child, inside, True) for child in reversed(node.children))
+            continue
+        command = _command_of(node, offsets, inside)
+        if command is not None:
+            found.append(command)
+            stack.extend((child, inside, True) for child in reversed(node.children))
+            continue
+        inner = inside or kind in _SUBSTITUTIONS
+        stack.extend((child, inner, False) for child in reversed(node.children))
+
+
+def _command_of(node: Any, offsets: _Offsets, nested: bool) -> RawCommand | None:
+    """A command for ``command``, assignment and ``export``-style nodes; None for other nodes."""
+    kind = node.type
+    if kind not in ("command", "variable_assignment", "variable_assignments", "declaration_command"):
+        return None
+    command = RawCommand(offsets.char(node.start_byte), nested=nested)
+    if kind == "variable_assignment":
+        command.assignments.append(_word(node, offsets))
+        return command
+    if kind == "declaration_command" and node.children:  # export / declare / readonly / local
+        command.words.append(_word(node.children[0], offsets))
+    for child in node.named_children:
+        if child.type == "variable_assignment":
+            command.assignments.append(_word(child, offsets))
+        elif child.type not in _NOT_WORDS:
+            command.words.append(_word(child, offsets))
+    return command
