@@ -1,0 +1,151 @@
+"""One Python requirement as pip reads it, parsed with ``packaging`` (imported on first use)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_NAME_RE = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+_URL_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_WHEEL_RE = re.compile(r"^(?P<name>[^-/]+)-(?P<version>[^-/]+)(?:-[^-/]+)?-[^-/]+-[^-/]+-[^-/]+\.whl$")
+_SDIST_RE = re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-/]*)\.(?:tar\.gz|tar\.bz2|zip|tgz)$")
+_EGG_RE = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503 normalised name: ``TensorFlow_GPU`` -> ``tensorflow-gpu``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A requirement: name (PEP 503 normalised, ``""`` when unknown), extras, specifier, marker.
+
+    ``url`` is a direct reference (``name @ url``, a URL, a wheel file), ``path`` a local
+    project or archive (``.``, ``./pkg``, ``dist/x.whl``). ``line``/``column`` point at the
+    Dockerfile word (or the RUN command for a requirement read from a file); ``file`` and
+    ``file_line`` name the requirements file and its line when it came from one.
+    ``known`` is False when a variable in it has no value; ``valid`` is False when it does not
+    parse as a requirement.
+    """
+
+    name: str
+    raw: str
+    extras: frozenset[str] = frozenset()
+    specifier: str = ""
+    marker: str | None = None
+    url: str | None = None
+    path: str | None = None
+    editable: bool = False
+    valid: bool = True
+    known: bool = True
+    line: int = 0
+    column: int = 1
+    file: str | None = None
+    file_line: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``requirements.txt:3`` for a requirement read from a file, else ``""``."""
+        return f"{self.file}:{self.file_line}" if self.file else ""
+
+    @property
+    def pinned_version(self) -> str | None:
+        """The exact version of an ``==X`` (no wildcard) or ``===X`` pin, else None."""
+        parts = [part.strip() for part in self.specifier.split(",") if part.strip()]
+        pins = [part for part in parts if part.startswith("==") and "*" not in part]
+        if len(pins) != 1:
+            return None
+        return pins[0].lstrip("=").strip()
+
+    def specifier_set(self) -> Any:
+        """The specifier as a ``packaging`` SpecifierSet (None when it does not parse)."""
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        try:
+            return SpecifierSet(self.specifier)
+        except InvalidSpecifier:
+            return None
+
+    def allows(self, version: str) -> bool | None:
+        """Whether ``version`` satisfies the specifier (pre-releases allowed); None when unknowable."""
+        if not self.valid or not self.known or self.url:
+            return None
+        specifiers = self.specifier_set()
+        if specifiers is None:
+            return None
+        from packaging.version import InvalidVersion
+
+        try:
+            return specifiers.contains(version, prereleases=True)
+        except InvalidVersion:
+            return None
+
+    def located(self, **changes: Any) -> Requirement:
+        """A copy with other location fields."""
+        from dataclasses import replace
+
+        return replace(self, **changes)
+
+
+def parse_requirement(text: str, *, editable: bool = False, known: bool = True) -> Requirement:
+    """Parse one requirement as pip would read it on a command line or in a file."""
+    text = text.strip()
+    if not text:
+        return Requirement("", text, valid=False, known=known, editable=editable)
+    if _URL_RE.match(text) or (text.startswith(("git+", "hg+", "svn+", "bzr+")) and "://" in text):
+        return _from_location(text, url=True, editable=editable, known=known)
+    if _looks_like_path(text):
+        return _from_location(text, url=False, editable=editable, known=known)
+    from packaging.requirements import InvalidRequirement
+    from packaging.requirements import Requirement as Parsed
+
+    try:
+        parsed = Parsed(text)
+    except InvalidRequirement:
+        match = _NAME_RE.match(text)
+        return Requirement(canonical_name(match.group(1)) if match else "", text, valid=False, known=known,
+                           editable=editable)  # fmt: skip
+    return Requirement(
+        canonical_name(parsed.name),
+        text,
+        frozenset(extra.lower() for extra in parsed.extras),
+        str(parsed.specifier),
+        str(parsed.marker) if parsed.marker else None,
+        parsed.url,
+        editable=editable,
+        known=known,
+    )
+
+
+def _looks_like_path(text: str) -> bool:
+    if text in (".", ".."):
+        return True
+    if text.startswith(("./", "../", "/", "~")):
+        return True
+    lowered = text.lower()
+    return lowered.endswith((".whl", ".tar.gz", ".zip", ".tgz", ".tar.bz2")) and "@" not in text
+
+
+def _from_location(text: str, *, url: bool, editable: bool, known: bool) -> Requirement:
+    """A URL or a local path: the name (and version) from ``#egg=`` or an archive's file name."""
+    egg = _EGG_RE.search(text)
+    filename = text.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    name, specifier = "", ""
+    for pattern in (_WHEEL_RE, _SDIST_RE):
+        match = pattern.match(filename)
+        if match:
+            name, specifier = canonical_name(match["name"]), f"=={match['version']}"
+            break
+    if egg:
+        name = canonical_name(egg.group(1))
+    return Requirement(
+        name,
+        text,
+        specifier=specifier,
+        url=text if url else None,
+        path=None if url else text,
+        editable=editable,
+        known=known,
+    )
