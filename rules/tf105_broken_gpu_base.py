@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from tfimage_lint.facts import installs_fix
+from tfimage_lint.facts import Facts
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.dockerfile import BaseKind, Stage
 from tfimage_lint.rule import Rule, RuleContext
@@ -70,7 +70,7 @@ class BrokenGpuBase(Rule):
             for problem in known.problems:
                 if problem.kind != BROKEN_GPU or problem.evidence not in _TRUSTED:
                     continue
-                if _fixed(stage, problem.id, children):
+                if _fixed(ctx.stage_facts, stage, problem.id, children):
                     continue
                 name = image.familiar_name + (f":{image.tag}" if image.tag else "")
                 if stage.base.written != stage.base.resolved:
@@ -78,12 +78,12 @@ class BrokenGpuBase(Rule):
                 yield self.finding(ctx, stage.from_instruction, f"{name}: {_explain(known, problem)}")
 
 
-def _fixed(stage: Stage, problem_id: str, children: dict[int, list[Stage]]) -> bool:
+def _fixed(facts: Facts, stage: Stage, problem_id: str, children: dict[int, list[Stage]]) -> bool:
     """The fix is installed in ``stage``, or on every path from it to a stage nothing builds on."""
-    if installs_fix(stage, problem_id):
+    if facts.installs_fix(stage, problem_id):
         return True
     below = children.get(stage.index, [])
-    return bool(below) and all(_fixed(child, problem_id, children) for child in below)
+    return bool(below) and all(_fixed(facts, child, problem_id, children) for child in below)
 
 
 def _explain(known: ImageFacts, problem: KnownProblem) -> str:

@@ -107,7 +107,10 @@ def _lint_targets(
         except InputError as exc:
             errors.append(str(exc))
             continue
-        report = linter.lint_bytes(data, (stdin_filename or STDIN) if target == STDIN else target)
+        if target == STDIN:
+            report = linter.lint_bytes(data, stdin_filename or STDIN, linter.context_for(None))
+        else:
+            report = linter.lint_bytes(data, target, linter.context_for(target))
         reports.append(report)
         errors.extend(f"{report.path}: {message}" for message in report.internal_errors)
     return reports, errors
@@ -139,6 +142,13 @@ def main() -> None:
 @click.option("--no-color", is_flag=True, help="No colours (also when NO_COLOR is set).")
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source excerpts, no summary.")
 @click.option("--stdin-filename", metavar="NAME", help="Name to show for standard input ('-').")
+@click.option(
+    "--context",
+    "context_dir",
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False),
+    help="Build context where COPY sources and requirement files are read (default: each Dockerfile's folder).",
+)
 @click.option("--driver", metavar="VERSION", help="The fleet's NVIDIA driver version (enables TF401).")
 @click.option(
     "--compute-capability",
@@ -159,6 +169,7 @@ def check(
     no_color: bool,
     quiet: bool,
     stdin_filename: str | None,
+    context_dir: str | None,
     driver: str | None,
     compute_capabilities: tuple[str, ...],
 ) -> None:
@@ -178,7 +189,8 @@ def check(
         fleet = Fleet.parse(driver, list(compute_capabilities))
     except FleetError as exc:
         _fail(str(exc))
-    linter = Linter(registry, selected, LintOptions(build_args=parse_build_args(build_args), fleet=fleet))
+    options = LintOptions(build_args=parse_build_args(build_args), fleet=fleet, context_dir=context_dir)
+    linter = Linter(registry, selected, options)
     from tfimage_lint.inputs import collect_targets
 
     targets = collect_targets(paths)

@@ -6,9 +6,10 @@ the run: the file report carries an internal error, which the CLI prints and exi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tfimage_lint.facts import compute_facts
 from tfimage_lint.findings import Finding
@@ -25,6 +26,9 @@ from tfimage_lint.suppressions import (
     parse_suppressions,
 )
 from tfimage_lint.syntax.parser import parse_dockerfile
+
+if TYPE_CHECKING:
+    from tfimage_lint.analysis.context import BuildContext
 
 UNUSED_SUPPRESSION = "DF900"
 UNKNOWN_RULE_IN_SUPPRESSION = "DF901"
@@ -48,6 +52,8 @@ class LintOptions:
     build_args: Mapping[str, str] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     fleet: Fleet = field(default_factory=Fleet)
+    #: The build context folder (``--context``); by default each Dockerfile's own folder.
+    context_dir: str | None = None
 
 
 def _problem_with(finding: object, rule: Rule) -> str | None:
@@ -73,23 +79,33 @@ class Linter:
         self._instances = [rule() for rule in selected if not rule.engine_generated]
         self._enabled_ids = {rule.id for rule in selected}
 
-    def lint_bytes(self, data: bytes, path: str) -> FileReport:
-        """Lint the content of one file."""
+    def context_for(self, path: str | None) -> BuildContext | None:
+        """The build context of a Dockerfile at ``path`` (None for standard input without ``--context``)."""
+        from tfimage_lint.analysis.context import DirectoryContext
+
+        if self.options.context_dir is not None:
+            return DirectoryContext(self.options.context_dir)
+        if path is None:
+            return None
+        return DirectoryContext(os.path.dirname(os.path.abspath(path)))
+
+    def lint_bytes(self, data: bytes, path: str, context: BuildContext | None = None) -> FileReport:
+        """Lint the content of one file; ``context`` is where COPY sources and requirement files are read."""
         try:
             syntax = parse_dockerfile(data)
             dockerfile = build_model(syntax, path, self.options.build_args)
         except Exception as exc:
             return FileReport(path, (), (), (f"internal error while parsing: {type(exc).__name__}: {exc}",))
-        findings, errors = self._run_rules(dockerfile)
+        findings, errors = self._run_rules(dockerfile, context)
         suppressions, malformed = parse_suppressions(syntax)
         outcome = apply_suppressions(findings, suppressions, self.registry, self._enabled_ids)
         kept = outcome.kept + self._bookkeeping(dockerfile, outcome, malformed, suppressions)
         return FileReport(path, tuple(sorted(kept, key=lambda f: f.sort_key)), syntax.source_lines, tuple(errors))
 
-    def _run_rules(self, dockerfile: Dockerfile) -> tuple[list[Finding], list[str]]:
+    def _run_rules(self, dockerfile: Dockerfile, context: BuildContext | None) -> tuple[list[Finding], list[str]]:
         findings: list[Finding] = []
         errors: list[str] = []
-        facts = compute_facts(dockerfile)
+        facts = compute_facts(dockerfile, context=context)
         for rule in self._instances:
             ctx = RuleContext(dockerfile, self.options.rule_options.get(rule.id, {}), facts, self.options.fleet)
             try:

@@ -1,12 +1,14 @@
-"""Facts computed once per file and shared by every rule: each stage's family and base image.
+"""Facts computed once per file and shared by every rule.
 
-What the knowledge base knows about a base is looked up lazily, once per stage, so files and
-rules that never ask for it do not load the knowledge base.
+Each stage's family and base image; what the knowledge base knows of the base; the shell
+commands and package operations of every RUN (with followed requirement files); the effective
+TensorFlow/CUDA/cuDNN/Python stack. All but the families are computed lazily, once, so files
+and rules that never ask do not pay for them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,18 +17,10 @@ from tfimage_lint.model.families import Family, family_of_base
 from tfimage_lint.model.imageref import ImageRef
 
 if TYPE_CHECKING:
+    from tfimage_lint.analysis.context import BuildContext
+    from tfimage_lint.analysis.installs import StageInstalls
+    from tfimage_lint.analysis.stack import Stack
     from tfimage_lint.kb import ImageFacts
-
-
-#: Detectors of a stage installing the fix for a known base-image problem, called as
-#: ``detector(stage, problem_id) -> bool``. The shell and package analysis registers one that
-#: sees pip/apt installs (e.g. cuDNN 9 for TF105); until then no fix is ever seen.
-FIX_DETECTORS: list[Callable[[Stage, str], bool]] = []
-
-
-def installs_fix(stage: Stage, problem_id: str) -> bool:
-    """True when a registered detector sees ``stage`` install the fix for ``problem_id``."""
-    return any(detector(stage, problem_id) for detector in FIX_DETECTORS)
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,11 @@ class Facts:
     """Per-file facts; build with :func:`compute_facts`."""
 
     stages: tuple[StageFacts, ...]
+    dockerfile: Dockerfile | None = None
+    context: BuildContext | None = None
     _image_facts: dict[int, ImageFacts | None] = field(default_factory=dict)
+    _installs: tuple[StageInstalls, ...] | None = None
+    _stacks: dict[int, Stack] = field(default_factory=dict)
 
     def of(self, stage: Stage) -> StageFacts:
         """The facts of one stage."""
@@ -62,10 +60,44 @@ class Facts:
         return self._image_facts[stage.index]
 
 
-def compute_facts(dockerfile: Dockerfile, family_mappings: Sequence[tuple[str, Family]] = ()) -> Facts:
+    def installs(self, stage: Stage) -> StageInstalls:
+        """The stage's shell commands and package operations (inherited ones through ``parent``)."""
+        if self._installs is None:
+            from tfimage_lint.analysis.installs import analyse_installs
+
+            if self.dockerfile is None:
+                raise ValueError("facts computed without the Dockerfile")
+            self._installs = analyse_installs(self.dockerfile, self.context)
+        return self._installs[stage.index]
+
+    def stack(self, stage: Stage) -> Stack:
+        """The stage's TensorFlow/CUDA/cuDNN/Python after its own and inherited installs."""
+        if stage.index not in self._stacks:
+            from tfimage_lint.analysis.stack import compute_stack
+
+            facts = self.stages[stage.index]
+            self._stacks[stage.index] = compute_stack(
+                self.installs(stage), facts.family, facts.image, self.image_facts(stage)
+            )
+        return self._stacks[stage.index]
+
+    def installs_fix(self, stage: Stage, problem_id: str) -> bool:
+        """True when the stage installs one of the fixes the knowledge base lists for ``problem_id``."""
+        from tfimage_lint.analysis.fixes import installs_any
+        from tfimage_lint.kb import load_kb
+
+        problem = load_kb().known_problem(problem_id)
+        return problem is not None and installs_any(self.installs(stage), problem.fixed_by)
+
+
+def compute_facts(
+    dockerfile: Dockerfile,
+    family_mappings: Sequence[tuple[str, Family]] = (),
+    context: BuildContext | None = None,
+) -> Facts:
     """Classify every stage by its root base (a stage built FROM a stage inherits its family)."""
     stages = []
     for stage in dockerfile.stages:
         root = stage.root
         stages.append(StageFacts(stage, family_of_base(root, family_mappings), root.image))
-    return Facts(tuple(stages))
+    return Facts(tuple(stages), dockerfile, context)
