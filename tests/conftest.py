@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tfimage_lint.analysis.context import DirectoryContext
 from tfimage_lint.cli import main
 from tfimage_lint.engine import Linter, LintOptions
 from tfimage_lint.findings import Finding
@@ -28,14 +29,20 @@ def lint_text(
     build_args: dict[str, str] | None = None,
     fleet: Fleet | None = None,
     rule_options: dict[str, dict] | None = None,
+    context: str | Path | None = None,
 ) -> list[Finding]:
-    """Lint one Dockerfile's content with the built-in rules."""
+    """Lint one Dockerfile's content with the built-in rules.
+
+    ``context`` is a build-context folder (e.g. a ``tmp_path`` holding requirements files);
+    without it no file of a build context can be read.
+    """
     registry = load_registry(include_plugins=False)
     selected = registry.select(select, ignore)
     options = LintOptions(build_args=build_args or {}, fleet=fleet or Fleet(), rule_options=rule_options or {})
     linter = Linter(registry, selected, options)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return list(linter.lint_bytes(data, "Dockerfile").findings)
+    build_context = DirectoryContext(str(context)) if context is not None else None
+    return list(linter.lint_bytes(data, "Dockerfile", build_context).findings)
 
 
 @pytest.fixture
