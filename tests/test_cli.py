@@ -952,3 +952,40 @@ def test_version_subprocess(tmp_path):
 def test_parse_reports_the_frontend_selected_by_the_syntax_directive(cli, tmp_path, text, frontend):
     path = write(tmp_path, "Dockerfile", text)
     assert json.loads(cli(["parse", str(path)]).stdout)["syntax"] == frontend
+
+
+CONTEXT_DOCKERFILE = (
+    "FROM tensorflow/tensorflow:2.19.0-gpu\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+)
+
+
+def test_requirement_files_are_read_from_the_dockerfiles_folder(cli, tmp_path):
+    (tmp_path / "Dockerfile").write_text(CONTEXT_DOCKERFILE)
+    (tmp_path / "requirements.txt").write_text("nvidia-cudnn-cu12>=9\n")
+    result = cli(["--select", "TF105", str(tmp_path / "Dockerfile")])
+    assert result.exit_code == 0, result.output
+
+
+def test_context_option_names_the_build_context(cli, tmp_path):
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "Dockerfile").write_text(CONTEXT_DOCKERFILE)
+    (tmp_path / "requirements.txt").write_text("nvidia-cudnn-cu12>=9\n")
+    without = cli(["--select", "TF105", "-q", str(tmp_path / "docker" / "Dockerfile")])
+    assert without.exit_code == 1
+    assert ":1:1: error TF105" in without.output
+    with_context = cli(["--select", "TF105", "--context", str(tmp_path), str(tmp_path / "docker" / "Dockerfile")])
+    assert with_context.exit_code == 0, with_context.output
+
+
+def test_stdin_reads_no_context_unless_given(cli, tmp_path, monkeypatch):
+    (tmp_path / "requirements.txt").write_text("nvidia-cudnn-cu12>=9\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli(["--select", "TF105", "-q", "-"], input=CONTEXT_DOCKERFILE).exit_code == 1
+    assert cli(["--select", "TF105", "--context", str(tmp_path), "-"], input=CONTEXT_DOCKERFILE).exit_code == 0
+
+
+def test_missing_context_folder_is_a_usage_error(cli, tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.19\n")
+    result = cli(["--context", str(tmp_path / "nope"), str(tmp_path / "Dockerfile")])
+    assert result.exit_code == 2
+    assert "--context" in result.output

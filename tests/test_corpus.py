@@ -52,3 +52,34 @@ def test_corpus_lints_without_crashing(shared, tmp_path):
             if finding["rule_id"] == "DF000":
                 assert finding["severity"] == "error"
                 assert finding["message"], (path, finding)
+
+
+def test_corpus_with_requirement_files_mapped(shared):
+    """Every rule (default-off ones too) over the corpus, with each file's requirement files as its context."""
+    from tfimage_lint.registry import load_registry
+    from tools.corpus_report import corpus_dockerfiles, lint_corpus
+
+    every_rule = [rule.id for rule in load_registry(include_plugins=False).rules]
+    reports = lint_corpus(every_rule)
+    assert len(reports) == CORPUS_FILES == len(corpus_dockerfiles(shared / "corpus" / "files"))
+    assert [error for _, report in reports for error in report.internal_errors] == []
+
+
+def test_corpus_requirement_files_are_followed(shared):
+    from tfimage_lint.facts import compute_facts
+    from tfimage_lint.model.build import build_model
+    from tfimage_lint.syntax.parser import parse_dockerfile
+    from tools.corpus_context import CorpusContext
+    from tools.corpus_report import corpus_dockerfiles
+
+    found = missing = 0
+    for path in corpus_dockerfiles(shared / "corpus" / "files"):
+        dockerfile = build_model(parse_dockerfile(path.read_bytes()), str(path))
+        facts = compute_facts(dockerfile, context=CorpusContext(str(path)))
+        for stage in dockerfile.stages:
+            for install in facts.installs(stage).pip:
+                found += sum(followed.found for followed in install.files)
+                missing += sum(not followed.found for followed in install.files)
+    # 245 requirement files sit next to their Dockerfiles; most -r/-c/`pip install .` uses map onto one
+    assert found >= 240
+    assert missing <= 210

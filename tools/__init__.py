@@ -1,0 +1,1 @@
+"""Project tools: knowledge-base build, corpus context and report."""
