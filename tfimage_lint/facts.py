@@ -59,7 +59,6 @@ class Facts:
             self._image_facts[stage.index] = found
         return self._image_facts[stage.index]
 
-
     def installs(self, stage: Stage) -> StageInstalls:
         """The stage's shell commands and package operations (inherited ones through ``parent``)."""
         if self._installs is None:

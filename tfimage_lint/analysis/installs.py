@@ -8,7 +8,7 @@ not guessed at.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tfimage_lint.analysis.context import BuildContext
@@ -43,6 +43,13 @@ class PipInstall:
     requirements: tuple[Requirement, ...]
     constraints: tuple[Requirement, ...]
     files: tuple[FollowedFile, ...]
+    #: ``PIP_NO_CACHE_DIR`` is set in the stage's environment (ENV/ARG) when the command runs.
+    env_no_cache_dir: bool = False
+
+    @property
+    def no_cache_dir(self) -> bool:
+        """Pip keeps no cache: ``--no-cache-dir`` / ``PIP_NO_CACHE_DIR`` on the command or in the environment."""
+        return self.pip.no_cache_dir or self.env_no_cache_dir
 
     @property
     def command(self) -> Command:
@@ -147,7 +154,7 @@ def _analyse_stage(
 
 def _classify(
     command: Command,
-    env: dict[str, str] | object,
+    env: Mapping[str, str],
     files: ImageFiles,
     context: BuildContext | None,
     pip: list[PipInstall],
@@ -167,8 +174,8 @@ def _classify(
         conda.append(parsed_conda)
 
 
-def _follow(pip: PipCommand, env: object, files: ImageFiles, context: BuildContext | None) -> PipInstall:
-    environment = dict(env) if isinstance(env, dict) else {}
+def _follow(pip: PipCommand, env: Mapping[str, str], files: ImageFiles, context: BuildContext | None) -> PipInstall:
+    environment = dict(env)
     environment.update({name: value for name, value in pip.command.assignments if value is not None})
     follower = FileFollower(files, context, environment)
     cwd = pip.command.cwd
@@ -188,10 +195,10 @@ def _follow(pip: PipCommand, env: object, files: ImageFiles, context: BuildConte
             if requirement.path is not None and pip.is_install:
                 follower.follow_project(requirement, cwd)
     return PipInstall(pip, (*pip.requirements, *follower.requirements), tuple(follower.constraints),
-                      tuple(follower.followed))  # fmt: skip
+                      tuple(follower.followed), bool(environment.get("PIP_NO_CACHE_DIR")))  # fmt: skip
 
 
-def _expanded_workdir(ins: Instruction, env: object) -> str | None:
+def _expanded_workdir(ins: Instruction, env: Mapping[str, str]) -> str | None:
     from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
 
     if not ins.args:
@@ -200,7 +207,7 @@ def _expanded_workdir(ins: Instruction, env: object) -> str | None:
     if "$" not in text:
         return text
     try:
-        result = ShellLex().process(text, env if isinstance(env, dict) else {})
+        result = ShellLex().process(text, env)
     except ShellError:
         return None
     return None if result.unmatched else result.result
