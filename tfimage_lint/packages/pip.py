@@ -203,5 +203,4 @@ def _take_value(name: str, value: Word | None, files: dict[str, list[Word]], req
 
 
 def _requirement(word: Word, *, editable: bool = False) -> Requirement:
-    parsed = parse_requirement(word.text, editable=editable, known=word.known)
-    return parsed.located(line=word.line, column=word.column)
+    return parse_requirement(word.text, editable=editable, known=word.known, line=word.line, column=word.column)

@@ -89,15 +89,17 @@ class Requirement:
         return replace(self, **changes)
 
 
-def parse_requirement(text: str, *, editable: bool = False, known: bool = True) -> Requirement:
-    """Parse one requirement as pip would read it on a command line or in a file."""
+def parse_requirement(
+    text: str, *, editable: bool = False, known: bool = True, line: int = 0, column: int = 1
+) -> Requirement:
+    """Parse one requirement as pip would read it on a command line or in a file (at ``line``/``column``)."""
     text = text.strip()
     if not text:
-        return Requirement("", text, valid=False, known=known, editable=editable)
+        return Requirement("", text, valid=False, known=known, editable=editable, line=line, column=column)
     if _URL_RE.match(text) or (text.startswith(("git+", "hg+", "svn+", "bzr+")) and "://" in text):
-        return _from_location(text, url=True, editable=editable, known=known)
+        return _from_location(text, url=True, editable=editable, known=known, line=line, column=column)
     if _looks_like_path(text):
-        return _from_location(text, url=False, editable=editable, known=known)
+        return _from_location(text, url=False, editable=editable, known=known, line=line, column=column)
     from packaging.requirements import InvalidRequirement
     from packaging.requirements import Requirement as Parsed
 
@@ -106,7 +108,7 @@ def parse_requirement(text: str, *, editable: bool = False, known: bool = True) 
     except InvalidRequirement:
         match = _NAME_RE.match(text)
         return Requirement(canonical_name(match.group(1)) if match else "", text, valid=False, known=known,
-                           editable=editable)  # fmt: skip
+                           editable=editable, line=line, column=column)  # fmt: skip
     return Requirement(
         canonical_name(parsed.name),
         text,
@@ -116,6 +118,8 @@ def parse_requirement(text: str, *, editable: bool = False, known: bool = True) 
         parsed.url,
         editable=editable,
         known=known,
+        line=line,
+        column=column,
     )
 
 
@@ -128,7 +132,7 @@ def _looks_like_path(text: str) -> bool:
     return lowered.endswith((".whl", ".tar.gz", ".zip", ".tgz", ".tar.bz2")) and "@" not in text
 
 
-def _from_location(text: str, *, url: bool, editable: bool, known: bool) -> Requirement:
+def _from_location(text: str, *, url: bool, editable: bool, known: bool, line: int, column: int) -> Requirement:
     """A URL or a local path: the name (and version) from ``#egg=`` or an archive's file name."""
     egg = _EGG_RE.search(text)
     filename = text.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
@@ -148,4 +152,6 @@ def _from_location(text: str, *, url: bool, editable: bool, known: bool) -> Requ
         path=None if url else text,
         editable=editable,
         known=known,
+        line=line,
+        column=column,
     )

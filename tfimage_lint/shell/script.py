@@ -181,8 +181,12 @@ def _expand(ctx: _Context, raw: RawWord, locate: Locator) -> list[Word]:
     line, column = locate(raw.offset)
     if raw.dynamic:
         return [Word(_strip_quotes(raw.raw), raw.raw, line, column, known=False)]
-    if "$" not in raw.raw and "\\" not in raw.raw and "'" not in raw.raw and '"' not in raw.raw:
-        return [Word(raw.raw, raw.raw, line, column)]
+    if "$" not in raw.raw and "\\" not in raw.raw:
+        if "'" not in raw.raw and '"' not in raw.raw:
+            return [Word(raw.raw, raw.raw, line, column)]
+        unquoted = _remove_quotes(raw.raw)
+        if unquoted is not None:
+            return [Word(unquoted, raw.raw, line, column)]
     try:
         result = ShellLex().process(raw.raw, ctx.env)
     except ShellError:
@@ -216,6 +220,25 @@ def _set_variable(ctx: _Context, name: str, value: str | None) -> None:
         ctx.env.pop(name, None)
     else:
         ctx.env[name] = value
+
+
+def _remove_quotes(text: str) -> str | None:
+    """Quote removal for a word with no ``$`` or backslash; None when a quote is left open."""
+    parts: list[str] = []
+    quote = ""
+    start = 0
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                parts.append(text[start:index])
+                quote, start = "", index + 1
+        elif char in ("'", '"'):
+            parts.append(text[start:index])
+            quote, start = char, index + 1
+    if quote:
+        return None
+    parts.append(text[start:])
+    return "".join(parts)
 
 
 def _strip_quotes(text: str) -> str:
