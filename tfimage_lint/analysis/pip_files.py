@@ -48,17 +48,14 @@ class FileFollower:
         self.constraints: list[Requirement] = []
 
     def follow(self, written: str, cwd: str | None, *, constraint: bool, line: int, column: int) -> None:
-        """Follow a file named on a pip command line."""
+        """Follow a file named on a pip command line (nested includes are looked up in the image too)."""
         image_path = self.files.absolute(written, cwd)
-        context_path = self.files.context_path(image_path) if image_path else None
-        self._read(
-            written, context_path, constraint=constraint, line=line, column=column, via=None, depth=0, seen=set()
-        )
+        self._read(written, image_path, constraint=constraint, line=line, column=column, via=None, depth=0, seen=set())
 
     def _read(
         self,
         written: str,
-        context_path: str | None,
+        image_path: str | None,
         *,
         constraint: bool,
         line: int,
@@ -67,24 +64,24 @@ class FileFollower:
         depth: int,
         seen: set[str],
     ) -> None:
+        context_path = self.files.context_path(image_path) if image_path else None
         text = self.context.read_text(context_path) if (self.context is not None and context_path) else None
         self.followed.append(FollowedFile(written, context_path, text is not None, constraint, via=via))
-        if text is None or context_path is None or context_path in seen or depth > MAX_INCLUDE_DEPTH:
+        if text is None or context_path is None or image_path is None or image_path in seen:
             return
-        seen = seen | {context_path}
+        if depth >= MAX_INCLUDE_DEPTH:
+            return
+        seen = seen | {image_path}
         label = self.context.label(context_path) if self.context is not None else context_path
         parsed = parse_requirements_text(text, self.env)
         target = self.constraints if constraint else self.requirements
         for requirement in parsed.requirements:
             target.append(requirement.located(file=label, line=line, column=column))
-        folder = posixpath.dirname(context_path)
-        for include in parsed.includes:
-            nested = (
-                posixpath.normpath(posixpath.join(folder, include.path)) if folder else posixpath.normpath(include.path)
-            )
-            inside = None if nested.startswith("..") or include.path.startswith("/") else nested
+        folder = posixpath.dirname(image_path)
+        for include in parsed.includes:  # pip reads nested files relative to the including file, in the image
+            nested = posixpath.normpath(posixpath.join(folder, include.path))
             self._read(
-                include.path, inside, constraint=constraint or include.constraint, line=line, column=column,
+                include.path, nested, constraint=constraint or include.constraint, line=line, column=column,
                 via=f"{label}:{include.line}", depth=depth + 1, seen=seen,
             )  # fmt: skip
 
@@ -93,15 +90,13 @@ class FileFollower:
         if requirement.path is None or requirement.path.endswith((".whl", ".zip", ".gz", ".tgz", ".bz2")):
             return
         image_path = self.files.absolute(requirement.path, cwd)
-        folder = self.files.context_path(image_path) if image_path else None
-        pyproject = posixpath.join(folder, "pyproject.toml") if folder and folder != "." else "pyproject.toml"
-        text = self.context.read_text(pyproject) if (self.context is not None and folder) else None
+        pyproject = self.files.context_path(posixpath.join(image_path, "pyproject.toml")) if image_path else None
+        text = self.context.read_text(pyproject) if (self.context is not None and pyproject) else None
         dependencies = _project_dependencies(text) if text is not None else None
-        self.followed.append(FollowedFile(requirement.path, pyproject if folder else None, dependencies is not None,
-                                          project=True))  # fmt: skip
+        self.followed.append(FollowedFile(requirement.path, pyproject, dependencies is not None, project=True))
         if dependencies is None:
             return
-        label = self.context.label(pyproject) if self.context is not None else pyproject
+        label = self.context.label(pyproject) if (self.context is not None and pyproject) else "pyproject.toml"
         for dependency, number in dependencies:
             parsed = parse_requirement(dependency)
             self.requirements.append(

@@ -61,7 +61,7 @@ def parse_conda(command: Command) -> CondaCommand | None:
                 index += 1
                 value, value_word = args[index].text, args[index]
             else:
-                value_word = word
+                value_word = Word(value, word.raw, word.line, word.column, word.known)
             options.append(f"{name}={value}" if name in _OPTIONS_WITH_VALUE else name)
             if name in ("--file", "-f"):
                 files.append(value_word)

@@ -138,9 +138,15 @@ def _read_arguments(command: Command, tool: str, action: str, args: tuple[Word, 
     requirements: list[Requirement] = []
     files: dict[str, list[Word]] = {"-r": [], "-c": [], "-i": []}
     leading = command.words[: len(command.words) - len(args)]
-    for word in leading:  # general options before the subcommand count too
+    pip_word = max(
+        (index for index, word in enumerate(leading) if _PIP_RE.match(word.text.rsplit("/", 1)[-1]) or word.text in
+         ("-mpip", "-mpip3")), default=0,
+    )  # fmt: skip
+    for word in leading[pip_word + 1 :]:  # general options before the subcommand count too
         if word.text.startswith("--"):
             options.add(word.text.split("=", 1)[0])
+        elif word.text.startswith("-") and len(word.text) > 1 and word.text[1:].isalpha() and word.known:
+            options.update(_SHORT_FLAGS.get(letter, f"-{letter}") for letter in word.text[1:])
     index = 0
     while index < len(args):
         word = args[index]

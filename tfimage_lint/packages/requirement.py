@@ -75,12 +75,13 @@ class Requirement:
         specifiers = self.specifier_set()
         if specifiers is None:
             return None
-        from packaging.version import InvalidVersion
+        from packaging.version import InvalidVersion, Version
 
         try:
-            return specifiers.contains(version, prereleases=True)
+            parsed = Version(version)
         except InvalidVersion:
             return None
+        return specifiers.contains(parsed, prereleases=True)
 
     def located(self, **changes: Any) -> Requirement:
         """A copy with other location fields."""

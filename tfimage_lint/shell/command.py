@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from tfimage_lint.syntax.nodes import Instruction
 
@@ -21,6 +22,9 @@ class Word:
     line: int
     column: int
     known: bool = True
+    #: Maps an offset in ``text`` to its (line, column) in the Dockerfile, when the text is a
+    #: verbatim slice of the source (a quoted ``sh -c`` script); None otherwise.
+    origin: Callable[[int], tuple[int, int]] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,3 +30,5 @@ class RawCommand:
     assignments: list[RawWord] = field(default_factory=list)
     nested: bool = False
     exact: bool = True
+    #: ``"enter"``/``"leave"`` for the bounds of a ``( ... )`` subshell (no words); ``""`` for a command.
+    scope: str = ""

@@ -18,7 +18,7 @@ from tfimage_lint.shell.raw import RawCommand, RawWord
 from tfimage_lint.shell.treesitter import parse_script
 from tfimage_lint.shell.wrappers import basename, unwrap
 from tfimage_lint.syntax.nodes import Heredoc, Instruction
-from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
+from tfimage_lint.syntax.shell_lex import ShellError, ShellLex, ShellResult
 
 #: Shells whose ``-c`` strings and stdin scripts are shell code.
 POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
@@ -39,6 +39,15 @@ class _Context:
         self.cwd = cwd
         self.onbuild = onbuild
         self.commands: list[Command] = []
+        #: A ``cd``'s operands, applied once the command's own substitutions have run.
+        self.pending_cd: tuple[Word, ...] | None = None
+        self.scopes: list[tuple[str | None, dict[str, str]]] = []
+
+    def settle(self) -> None:
+        """Apply a pending ``cd``."""
+        if self.pending_cd is not None:
+            operands, self.pending_cd = self.pending_cd, None
+            _change_directory(self, operands)
 
 
 def run_commands(
@@ -70,13 +79,22 @@ def basename_of(path: str) -> str:
 
 def _exec_form(ctx: _Context) -> None:
     ins = ctx.instruction
-    line, column = ins.locate(len(ins.original) - len(ins.rest))
-    words = tuple(Word(arg, arg, line, column) for arg in ins.args)
+    start = len(ins.original) - len(ins.rest)
+    line, column = ins.locate(start)
+    words = tuple(Word(arg, arg, line, column, origin=_json_origin(ins, arg, start)) for arg in ins.args)
     script = _dash_c_script(words)
     if script is not None:
         _script(ctx, script.text, _word_locator(script), depth=1)
         return
     _emit(ctx, words, (), line, column, nested=False, exact=True, depth=0)
+
+
+def _json_origin(ins: Instruction, arg: str, start: int) -> Locator | None:
+    """Where a JSON array element's text lies in the source, when it is written without escapes."""
+    index = ins.original.find(f'"{arg}"', start)
+    if index < 0 or "\\" in arg:
+        return None
+    return lambda offset: ins.locate(index + 1 + offset)
 
 
 def _shell_form(ctx: _Context) -> None:
@@ -96,7 +114,17 @@ def _script(ctx: _Context, text: str, locate: Locator, *, exact: bool = True, de
     raw = parse_script(text) if exact else None
     commands = raw if raw is not None else split_script(text)
     for command in commands:
+        if command.scope:
+            ctx.settle()
+            if command.scope == "enter":
+                ctx.scopes.append((ctx.cwd, dict(ctx.env)))
+            elif ctx.scopes:
+                ctx.cwd, ctx.env = ctx.scopes.pop()
+            continue
+        if not command.nested:
+            ctx.settle()
         _evaluate(ctx, command, locate, depth)
+    ctx.settle()
 
 
 # -- one command -----------------------------------------------------------------------------
@@ -134,13 +162,14 @@ def _emit(
         return
     name = basename(inner[0])
     if name == "cd" and not nested:
-        _change_directory(ctx, inner[1:])
+        ctx.pending_cd = inner[1:]
     elif depth < _MAX_DEPTH:
         script = _dash_c_script(inner)
         if script is not None:  # a child shell: its cd and variables do not come back
-            saved = ctx.cwd, dict(ctx.env)
+            saved = ctx.cwd, dict(ctx.env), ctx.pending_cd
+            ctx.pending_cd = None
             _script(ctx, script.text, _word_locator(script), exact=script.known, depth=depth + 1)
-            ctx.cwd, ctx.env = saved
+            ctx.cwd, ctx.env, ctx.pending_cd = saved
 
 
 def _dash_c_script(words: Sequence[Word]) -> Word | None:
@@ -186,15 +215,31 @@ def _expand(ctx: _Context, raw: RawWord, locate: Locator) -> list[Word]:
             return [Word(raw.raw, raw.raw, line, column)]
         unquoted = _remove_quotes(raw.raw)
         if unquoted is not None:
-            return [Word(unquoted, raw.raw, line, column)]
+            origin = None
+            if raw.raw[0] in "'\"" and raw.raw[-1] == raw.raw[0] and len(raw.raw) == len(unquoted) + 2:
+                origin = _shifted(locate, raw.offset + 1)
+            return [Word(unquoted, raw.raw, line, column, origin=origin)]
     try:
         result = ShellLex().process(raw.raw, ctx.env)
     except ShellError:
         return [Word(_strip_quotes(raw.raw), raw.raw, line, column, known=False)]
-    missing = any(ref.name in result.unmatched and not ref.tolerates_unset for ref in result.references)
-    if missing:
+    if _missing(result):
         return [Word(_strip_quotes(raw.raw), raw.raw, line, column, known=False)]
     return [Word(text, raw.raw, line, column) for text in result.words]
+
+
+def _missing(result: ShellResult) -> bool:
+    """A variable without a value was used where its value matters.
+
+    ``${V:+==${V}}`` with V unset never evaluates the inner ``${V}``: a name that has a
+    reference tolerating unset is not missing.
+    """
+    tolerant = {ref.name for ref in result.references if ref.tolerates_unset}
+    return any(ref.name in result.unmatched and ref.name not in tolerant for ref in result.references)
+
+
+def _shifted(locate: Locator, base: int) -> Locator:
+    return lambda offset: locate(base + offset)
 
 
 def _assignment(ctx: _Context, raw: RawWord) -> tuple[str, str | None]:
@@ -210,7 +255,7 @@ def _assignment(ctx: _Context, raw: RawWord) -> tuple[str, str | None]:
         result = ShellLex().process(value_text, ctx.env)
     except ShellError:
         return match.group(1), None
-    if any(ref.name in result.unmatched and not ref.tolerates_unset for ref in result.references):
+    if _missing(result):
         return match.group(1), None
     return match.group(1), result.result
 
@@ -289,6 +334,8 @@ def _heredoc_locator(heredoc: Heredoc) -> Locator:
 
 
 def _word_locator(word: Word) -> Locator:
+    if word.origin is not None:
+        return word.origin
     return _text_locator(word.text, word.line, word.column)
 
 

@@ -61,11 +61,21 @@ def _word(node: Any, offsets: _Offsets) -> RawWord:
 
 def _walk(root: Any, found: list[RawCommand], offsets: _Offsets, *, nested: bool) -> None:
     """Collect commands in source order; iterative, so deeply nested substitutions cannot overflow."""
-    # (node, nested, only_substitutions): inside a command's words only substitutions hold commands
-    stack: list[tuple[Any, bool, bool]] = [(root, nested, False)]
+    # (node, nested, only_substitutions): inside a command's words only substitutions hold commands;
+    # a str item is a scope marker emitted when reached
+    stack: list[tuple[Any, bool, bool] | str] = [(root, nested, False)]
     while stack:
-        node, inside, only_substitutions = stack.pop()
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(RawCommand(0, scope=item))
+            continue
+        node, inside, only_substitutions = item
         kind = node.type
+        if kind == "subshell" and not only_substitutions:
+            found.append(RawCommand(offsets.char(node.start_byte), scope="enter"))
+            stack.append("leave")
+            stack.extend((child, inside, False) for child in reversed(node.children))
+            continue
         if only_substitutions and kind not in _SUBSTITUTIONS:
             stack.extend((child, inside, True) for child in reversed(node.children))
             continue

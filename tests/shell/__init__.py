@@ -1,0 +1,1 @@
+"""Tests of the shell and package analysis (no rules): commands, pip/apt/conda, followed files, the stack."""
