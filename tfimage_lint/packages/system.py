@@ -105,6 +105,14 @@ def parse_system(command: Command) -> SystemCommand | None:
 
 def _package(word: Word, family: str) -> SystemPackage:
     text = word.text
+    if text.startswith(("./", "../", "/")) or text.endswith((".deb", ".rpm")):  # a local package file
+        name = text.rsplit("/", 1)[-1]
+        stem = name.removesuffix(".deb").removesuffix(".rpm")
+        if name.endswith(".deb"):
+            parts = stem.split("_")
+            return SystemPackage(parts[0], parts[1] if len(parts) > 1 else None, word)
+        match = re.match(r"^(?P<name>.+?)-(?P<version>\d[^-]*-[^-]+?)(?:\.[^.]+)?$", stem)
+        return SystemPackage(match["name"], match["version"], word) if match else SystemPackage(stem, None, word)
     if family == "apt":
         name, _, version = text.partition("=")
         return SystemPackage(name.split(":", 1)[0] if ":" in name and "/" not in name else name.split("/", 1)[0],
