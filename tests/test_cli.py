@@ -989,3 +989,27 @@ def test_missing_context_folder_is_a_usage_error(cli, tmp_path):
     result = cli(["--context", str(tmp_path / "nope"), str(tmp_path / "Dockerfile")])
     assert result.exit_code == 2
     assert "--context" in result.output
+
+
+SECRET = "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+@pytest.mark.parametrize("quiet", [[], ["-q"]])
+def test_no_output_shows_a_secret(cli, output_format, quiet):
+    text = (
+        f"FROM python:3.11\nENV HF_TOKEN={SECRET}\n"
+        f"RUN pip install --index-url https://user:{SECRET}@pypi.corp/simple x\n"
+    )
+    result = cli(["--format", output_format, *quiet, "-"], input=text)
+    assert result.exit_code == 1
+    assert "TF305" in result.output
+    assert SECRET not in result.output
+
+
+def test_a_secret_line_is_hidden_from_every_finding_on_it(cli):
+    text = f"FROM python:3.11\nENV HF_TOKEN={SECRET} OTHER=$UNDEFINED_X\n"
+    result = cli(["-"], input=text)
+    assert "DF020" in result.output and "TF305" in result.output
+    assert SECRET not in result.output
+    assert result.output.count("2 | (line not shown: it holds a secret)") == 2

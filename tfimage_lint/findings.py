@@ -37,6 +37,8 @@ class Finding:
     end_column: int | None = None
     stage_index: int | None = None
     stage_name: str | None = None
+    #: The source lines of this finding hold a secret: reporters must not print them.
+    redact_source: bool = False
 
     @property
     def sort_key(self) -> tuple[int, int, str, str]:

@@ -53,6 +53,8 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     #: Fleet facts the docs' Example and Use instead assume (for rules that need a fleet).
     example_fleet: ClassVar[Fleet | None] = None
+    #: Findings point at lines holding secrets: reporters print no source for those lines.
+    redacts_source: ClassVar[bool] = False
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """Yield findings for one file."""
@@ -89,6 +91,7 @@ class Rule:
             end_column=end_column,
             stage_index=stage.index if stage else None,
             stage_name=stage.name if stage else None,
+            redact_source=self.redacts_source,
         )
 
     # -- documentation ----------------------------------------------------------------------

@@ -46,11 +46,13 @@ def major_minor(pin: str) -> str:
 def test_dockerhub_gpu_base():
     image = "tensorflow/tensorflow:2.15.0-gpu"
     result = stack(f"FROM {image}\n")
-    assert result.tensorflow == StackValue("2.15.0", "base image", None, True, True)
+    assert result.tensorflow == StackValue("2.15.0", "base image", None, True, True, "verified")
     assert result.base_tensorflow == result.tensorflow
     assert result.tensorflow_distribution == "tensorflow"
-    assert result.cuda == StackValue(kb_fact(image, "dockerhub-tensorflow", "cuda"), "base image", present=True)
-    assert result.cudnn == StackValue(kb_fact(image, "dockerhub-tensorflow", "cudnn"), "base image", present=True)
+    cuda = kb_fact(image, "dockerhub-tensorflow", "cuda")
+    cudnn = kb_fact(image, "dockerhub-tensorflow", "cudnn")
+    assert result.cuda == StackValue(cuda, "base image", present=True, evidence="inferred")
+    assert result.cudnn == StackValue(cudnn, "base image", present=True, evidence="inferred")
     assert result.cuda.value is not None and result.cudnn.value is not None
     assert result.cudnn.value.startswith("8.")
 
@@ -63,7 +65,7 @@ def test_arg_resolved_base():
 
 def test_python_base_from_its_tag():
     result = stack("FROM python:3.12-slim\n")
-    assert result.python == StackValue("3.12", "base image tag", present=True)
+    assert result.python == StackValue("3.12", "base image tag", present=True, evidence="verified")
     assert (result.tensorflow.value, result.tensorflow.present) == (None, False)
     assert result.tensorflow_distribution is None
 
@@ -193,7 +195,7 @@ def test_apt_cudnn(packages, value, exact):
 
 def test_apt_remove_does_not_install():
     text = "FROM nvidia/cuda:12.2.0-cudnn8-runtime-ubuntu22.04\nRUN apt-get remove -y libcudnn8=8.9.6.50-1+cuda12.2\n"
-    assert stack(text).cudnn == StackValue("8", "base image", present=True)
+    assert stack(text).cudnn == StackValue("8", "base image", present=True, evidence="inferred")
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tfimage_lint.analysis.context import BuildContext, normalise
+from tfimage_lint.shell.script import missing_variables
 from tfimage_lint.syntax.nodes import Instruction
 from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
 
@@ -120,4 +121,4 @@ def _expand(word: str, env: Mapping[str, str]) -> str | None:
         result = ShellLex().process(word, env)
     except ShellError:
         return None
-    return None if result.unmatched else result.result
+    return None if missing_variables(result) else result.result

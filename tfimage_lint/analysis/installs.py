@@ -199,6 +199,7 @@ def _follow(pip: PipCommand, env: Mapping[str, str], files: ImageFiles, context:
 
 
 def _expanded_workdir(ins: Instruction, env: Mapping[str, str]) -> str | None:
+    from tfimage_lint.shell.script import missing_variables
     from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
 
     if not ins.args:
@@ -210,4 +211,4 @@ def _expanded_workdir(ins: Instruction, env: Mapping[str, str]) -> str | None:
         result = ShellLex().process(text, env)
     except ShellError:
         return None
-    return None if result.unmatched else result.result
+    return None if missing_variables(result) else result.result

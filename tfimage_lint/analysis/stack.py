@@ -34,6 +34,9 @@ class StackValue:
     line: int | None = None
     exact: bool = True
     present: bool | None = None
+    #: The knowledge base's evidence for a value from the base image (``verified``, ``inferred``,
+    #: ``unverified``); ``""`` for values read from the Dockerfile.
+    evidence: str = ""
 
 
 UNKNOWN_VALUE = StackValue(None, "unknown")
@@ -95,10 +98,11 @@ def _from_base(
     family: Family, image: ImageRef | None, known: ImageFacts | None
 ) -> tuple[StackValue, StackValue, StackValue, StackValue]:
     def fact(name: str) -> StackValue:
-        value = getattr(known, name).value if known is not None else None
-        if value in (None, "not included"):
+        found = getattr(known, name) if known is not None else None
+        value = found.value if found is not None else None
+        if found is None or value in (None, "not included"):
             return StackValue(None, "base image", present=False if value == "not included" else None)
-        return StackValue(value, "base image", present=True)
+        return StackValue(value, "base image", present=True, evidence=found.evidence)
 
     tensorflow = fact("tensorflow")
     if family in TENSORFLOW_FAMILIES:
@@ -109,7 +113,7 @@ def _from_base(
     if family is Family.PYTHON and image is not None and image.tag:
         match = _PYTHON_TAG_RE.match(image.tag)
         if match:
-            python = StackValue(match.group(1), "base image tag", present=True)
+            python = StackValue(match.group(1), "base image tag", present=True, evidence="verified")
     return tensorflow, fact("cuda"), fact("cudnn"), python
 
 

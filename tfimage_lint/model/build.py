@@ -327,6 +327,7 @@ class _Builder:
                 self.stage_body(_Site(ins, scope, index, may))
                 if ins.keyword in ("arg", "env"):
                     snapshot = dict(scope.values)
+            environments.append(snapshot)  # after the last instruction
             final_scopes.append(scope)
             stages.append(Stage(index, name, from_ins, base, root, tuple(body), tuple(environments)))
         global_args = tuple(

@@ -52,12 +52,18 @@ class Stage:
     base: BaseImage
     root: BaseImage
     instructions: tuple[Instruction, ...]
-    #: The ARG/ENV values known just before each instruction (parallel to ``instructions``).
+    #: The ARG/ENV values known just before each instruction, then after the last one
+    #: (one more entry than ``instructions``).
     environments: tuple[Mapping[str, str], ...] = ()
 
     def environment_at(self, position: int) -> Mapping[str, str]:
-        """ARG/ENV values known before ``instructions[position]`` (empty when not recorded)."""
-        return self.environments[position] if position < len(self.environments) else {}
+        """ARG/ENV values known before ``instructions[position]``; ``len(instructions)`` gives the final ones."""
+        return self.environments[position] if 0 <= position < len(self.environments) else {}
+
+    @property
+    def final_environment(self) -> Mapping[str, str]:
+        """ARG/ENV values known at the end of the stage (what the image's config holds, plus ARGs)."""
+        return self.environment_at(len(self.instructions))
 
     @property
     def label(self) -> str:

@@ -24,6 +24,9 @@ class _Paint:
         return f"{code}{text}{_RESET}" if self.enabled else text
 
 
+REDACTED = "(line not shown: it holds a secret)"
+
+
 def _headline(path: str, finding: Finding, paint: _Paint) -> str:
     severity = finding.severity.value
     location = paint(f"{escape_control(path)}:{finding.line}:{finding.column}:", _BOLD)
@@ -31,7 +34,17 @@ def _headline(path: str, finding: Finding, paint: _Paint) -> str:
     return f"{location} {paint(severity, _COLORS[severity])} {rule}: {escape_control(finding.message)}"
 
 
-def _snippet(finding: Finding, lines: Sequence[str], paint: _Paint) -> list[str]:
+def redacted_lines(findings: Sequence[Finding]) -> frozenset[int]:
+    """Lines that findings mark as holding a secret: no reporter prints them."""
+    return frozenset(
+        number
+        for finding in findings
+        if finding.redact_source
+        for number in range(finding.line, (finding.end_line or finding.line) + 1)
+    )
+
+
+def _snippet(finding: Finding, lines: Sequence[str], paint: _Paint, hidden: frozenset[int] = frozenset()) -> list[str]:
     if not 0 < finding.line <= len(lines):
         return []
     last = min(finding.end_line or finding.line, len(lines), finding.line + MAX_SNIPPET_LINES - 1)
@@ -39,6 +52,9 @@ def _snippet(finding: Finding, lines: Sequence[str], paint: _Paint) -> list[str]
     gutter = paint(" " * width + " |", _CYAN)
     out = [gutter]
     for number in range(finding.line, last + 1):
+        if number in hidden:
+            out.append(f"{paint(str(number).rjust(width) + ' |', _CYAN)} {REDACTED}")
+            continue
         raw = lines[number - 1]
         text = escape_source_line(raw)
         out.append(f"{paint(str(number).rjust(width) + ' |', _CYAN)} {text}")
@@ -73,10 +89,11 @@ def render_text(reports: Sequence[FileReport], *, color: bool = False, quiet: bo
     paint = _Paint(color)
     out: list[str] = []
     for report in reports:
+        hidden = redacted_lines(report.findings)
         for finding in report.findings:
             out.append(_headline(report.path, finding, paint))
             if not quiet:
-                out.extend(_snippet(finding, report.source_lines, paint))
+                out.extend(_snippet(finding, report.source_lines, paint, hidden))
                 out.append("")
     if not quiet:
         out.append(summary_line(reports))

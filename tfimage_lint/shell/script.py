@@ -223,12 +223,12 @@ def _expand(ctx: _Context, raw: RawWord, locate: Locator) -> list[Word]:
         result = ShellLex().process(raw.raw, ctx.env)
     except ShellError:
         return [Word(_strip_quotes(raw.raw), raw.raw, line, column, known=False)]
-    if _missing(result):
+    if missing_variables(result):
         return [Word(_strip_quotes(raw.raw), raw.raw, line, column, known=False)]
     return [Word(text, raw.raw, line, column) for text in result.words]
 
 
-def _missing(result: ShellResult) -> bool:
+def missing_variables(result: ShellResult) -> bool:
     """A variable without a value was used where its value matters.
 
     ``${V:+==${V}}`` with V unset never evaluates the inner ``${V}``: a name that has a
@@ -255,7 +255,7 @@ def _assignment(ctx: _Context, raw: RawWord) -> tuple[str, str | None]:
         result = ShellLex().process(value_text, ctx.env)
     except ShellError:
         return match.group(1), None
-    if _missing(result):
+    if missing_variables(result):
         return match.group(1), None
     return match.group(1), result.result
 
