@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.families import NGC_FAMILIES, Family
+from tfimage_lint.packages.cuda_packages import CUDA, system_package_parts
 from tfimage_lint.rule import Rule, RuleContext
-from tfimage_lint.rules.tf202_cuda_stack_replaced import CUDA, system_package_parts
 
 if TYPE_CHECKING:
     from tfimage_lint.analysis.installs import StageInstalls

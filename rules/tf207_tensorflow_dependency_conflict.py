@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tfimage_lint.analysis.pip_requirements import requirement_label
+from tfimage_lint.analysis.python_version import version_key
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.dockerfile import BaseKind, Stage
 from tfimage_lint.rule import Rule, RuleContext
@@ -118,7 +120,6 @@ class TensorflowDependencyConflict(Rule):
 def _thresholds() -> tuple[tuple[int, int], tuple[int, int]] | None:
     """(first TF compiled with NumPy 2, first TF with Keras 3) from the KB's milestones."""
     from tfimage_lint.kb import load_kb
-    from tfimage_lint.rules.tf208_python_version_unsupported import version_key
 
     found: dict[str, tuple[int, int]] = {}
     for row in load_kb().data.get("tf_milestones", []):
@@ -292,8 +293,6 @@ def _message(
     numpy_2: tuple[int, int],
     keras_3: tuple[int, int],
 ) -> str:
-    from tfimage_lint.rules.tf208_python_version_unsupported import requirement_label
-
     label = requirement_label(requirement)
     tensorflow = f"TensorFlow {version} ({origin})"
     numpy_from = f"{numpy_2[0]}.{numpy_2[1]}"

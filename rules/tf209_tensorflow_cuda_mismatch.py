@@ -6,20 +6,18 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tfimage_lint.analysis.pip_requirements import (
+    GPU_STUB,
+    dated_tf_releases,
+    judged_requirement,
+    requirement_label,
+    tf_candidates,
+)
+from tfimage_lint.analysis.python_version import python_of_pip, supports_python, version_key
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.dockerfile import BaseKind, Stage
 from tfimage_lint.model.families import Family
 from tfimage_lint.rule import Rule, RuleContext
-from tfimage_lint.rules.tf208_python_version_unsupported import (
-    GPU_STUB,
-    dated_tf_releases,
-    judged_requirement,
-    python_of_pip,
-    requirement_label,
-    supports_python,
-    tf_candidates,
-    version_key,
-)
 
 if TYPE_CHECKING:
     from tfimage_lint.analysis.installs import PipInstall

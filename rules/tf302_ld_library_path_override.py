@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfimage_lint.analysis.environment import EnvSetting, env_settings, shown, stage_env
 from tfimage_lint.facts import StageFacts
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.families import Family
 from tfimage_lint.rule import Rule, RuleContext
-from tfimage_lint.rules.tf301_baked_device_selection import EnvSetting, env_settings, shown, stage_env
 
 VARIABLE = "LD_LIBRARY_PATH"
 #: What ``nvidia/cuda`` images (and the Docker Hub GPU images built on them) set.

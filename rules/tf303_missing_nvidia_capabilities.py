@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tfimage_lint.analysis.environment import EnvSetting, env_settings, shown, stage_env
 from tfimage_lint.analysis.installs import StageInstalls
 from tfimage_lint.facts import Facts, StageFacts
 from tfimage_lint.findings import Finding, Severity
@@ -13,7 +14,6 @@ from tfimage_lint.model.dockerfile import Dockerfile, Stage
 from tfimage_lint.model.families import Family
 from tfimage_lint.packages.tensorflow import cudnn_of_apt_package, is_tensorflow
 from tfimage_lint.rule import Rule, RuleContext
-from tfimage_lint.rules.tf301_baked_device_selection import EnvSetting, env_settings, shown, stage_env
 
 VISIBLE = "NVIDIA_VISIBLE_DEVICES"
 CAPABILITIES = "NVIDIA_DRIVER_CAPABILITIES"

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tfimage_lint.analysis.environment import env_settings, word_offsets
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.dockerfile import Dockerfile, Stage
 from tfimage_lint.rule import Rule, RuleContext
-from tfimage_lint.rules.tf301_baked_device_selection import env_settings, word_offsets
 from tfimage_lint.shell import Command
 from tfimage_lint.shell.command import Word
 from tfimage_lint.syntax.nodes import Instruction

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfimage_lint.analysis.environment import EnvSetting, env_settings, shown
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.rule import Rule, RuleContext
-from tfimage_lint.rules.tf301_baked_device_selection import EnvSetting, env_settings, shown
 
 VARIABLE = "TF_CPP_MIN_LOG_LEVEL"
 
