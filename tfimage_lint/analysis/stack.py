@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from tfimage_lint.model.imageref import ImageRef
 
 _PYTHON_TAG_RE = re.compile(r"^(\d+\.\d+)")
+_TOOLCHAIN_TAG_RE = re.compile(r"(^|-)(devel|custom-op)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,11 @@ def _from_base(
         return StackValue(value, "base image", present=True, evidence=found.evidence)
 
     tensorflow = fact("tensorflow")
-    if family in TENSORFLOW_FAMILIES:
+    tag = image.tag if image is not None and image.tag else ""
+    toolchain = family is Family.DOCKERHUB_TENSORFLOW and _TOOLCHAIN_TAG_RE.search(tag)
+    if toolchain:  # devel / custom-op images are build toolchains: whether TensorFlow is installed is unknown
+        tensorflow = StackValue(None, "base image", present=None)
+    elif family in TENSORFLOW_FAMILIES:
         tensorflow = replace(tensorflow, present=True)
     elif family in (Family.PYTHON, Family.OS, Family.NVIDIA_CUDA, Family.SCRATCH):
         tensorflow = StackValue(None, "base image", present=False)
