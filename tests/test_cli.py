@@ -798,28 +798,35 @@ def test_rules_text_table(cli):
     result = cli(["rules"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["ID", "NAME", "SEVERITY", "FAMILIES", "SUMMARY"]
-    assert [line.split()[0] for line in lines[1:]] == [rule.id for rule in registry.rules]
-    assert {"DF000", "DF020", "DF021", "DF022", "DF900", "DF901"} <= {line.split()[0] for line in lines[1:]}
+    assert lines[0].split() == ["ID", "NAME", "SEVERITY", "FAMILIES", "SEE", "ALSO", "SUMMARY"]
+    assert lines[-1] == "* off by default: runs only when selected by its exact id or name"
+    rule_lines = lines[1:-1]
+    assert [line.split()[0] for line in rule_lines] == [rule.id for rule in registry.rules]
+    assert {"DF000", "DF020", "DF021", "DF022", "DF900", "DF901"} <= {line.split()[0] for line in rule_lines}
     (row,) = [line for line in lines if line.startswith("DF020 ")]
-    assert row.split(None, 4) == [
+    assert row.split(None, 5) == [
         "DF020",
         "undefined-variable",
         "warning",
         "all",
+        "-",
         "Flag variables that BuildKit expands but nothing defines.",
     ]
+    (off,) = [line for line in lines if line.startswith("TF102 ")]
+    assert off.split()[2] == "warning*"
     header = lines[0]
-    for line in lines[1:]:
+    for line in rule_lines:
         assert line[header.index("NAME") - 1] == " "
-        assert line[header.index("SEVERITY") :].split()[0] in ("error", "warning", "info")
+        assert line[header.index("SEVERITY") :].split()[0].rstrip("*") in ("error", "warning", "info")
+        assert line[header.index("SEE ALSO") - 1] == " "
 
 
 def test_rules_json(cli):
     result = cli(["rules", "--format", "json"])
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert all(set(row) == {"id", "name", "severity", "families", "summary"} for row in rows)
+    keys = {"id", "name", "severity", "families", "default_enabled", "see_also", "summary"}
+    assert all(set(row) == keys for row in rows)
     ids = [row["id"] for row in rows]
     assert ids == sorted(ids)
     by_id = {row["id"]: row for row in rows}
@@ -828,8 +835,11 @@ def test_rules_json(cli):
         "name": "undefined-variable",
         "severity": "warning",
         "families": [],
+        "default_enabled": True,
+        "see_also": [],
         "summary": "Flag variables that BuildKit expands but nothing defines.",
     }
+    assert by_id["TF102"]["default_enabled"] is False
     assert (by_id["DF000"]["name"], by_id["DF000"]["severity"]) == ("parse-error", "error")
     assert (by_id["DF900"]["name"], by_id["DF900"]["severity"]) == ("unused-suppression", "info")
 

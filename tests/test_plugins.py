@@ -170,6 +170,8 @@ def test_plugin_rule_is_listed_and_explained(good_plugin, tmp_path):
         "name": "no-maintainer",
         "severity": "warning",
         "families": [],
+        "default_enabled": True,
+        "see_also": [],
         "summary": "Use a LABEL instead of the deprecated MAINTAINER instruction.",
     }
     assert "DF020" in rows
@@ -177,11 +179,12 @@ def test_plugin_rule_is_listed_and_explained(good_plugin, tmp_path):
     table = run_cli(["rules"], good_plugin, tmp_path)
     assert table.returncode == 0
     (row,) = [line for line in table.stdout.splitlines() if line.startswith("ZZ001 ")]
-    assert row.split(None, 4) == [
+    assert row.split(None, 5) == [
         "ZZ001",
         "no-maintainer",
         "warning",
         "all",
+        "-",
         "Use a LABEL instead of the deprecated MAINTAINER instruction.",
     ]
 

@@ -232,6 +232,8 @@ def list_rules(output_format: str) -> None:
             "name": rule.name,
             "severity": rule.severity.value,
             "families": sorted(rule.families),
+            "default_enabled": rule.default_enabled,
+            "see_also": list(rule.see_also),
             "summary": rule.summary(),
         }
         for rule in registry.rules
@@ -242,12 +244,18 @@ def list_rules(output_format: str) -> None:
     width = max(len(row["name"]) for row in rows)
     families = {row["id"]: ",".join(row["families"]) or "all" for row in rows}
     family_width = max(len("FAMILIES"), *(len(text) for text in families.values()))
-    lines = [f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} {'FAMILIES':<{family_width}} SUMMARY"]
+    see_also = {row["id"]: ", ".join(row["see_also"]) or "-" for row in rows}
+    see_width = max(len("SEE ALSO"), *(len(text) for text in see_also.values()))
+    lines = [
+        f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} {'FAMILIES':<{family_width}} {'SEE ALSO':<{see_width}} SUMMARY"
+    ]
     for row in rows:
+        severity = row["severity"] if row["default_enabled"] else f"{row['severity']}*"
         lines.append(
-            f"{row['id']:<6} {row['name']:<{width}} {row['severity']:<8} "
-            f"{families[row['id']]:<{family_width}} {row['summary']}"
+            f"{row['id']:<6} {row['name']:<{width}} {severity:<8} "
+            f"{families[row['id']]:<{family_width}} {see_also[row['id']]:<{see_width}} {row['summary']}"
         )
+    lines.append("* off by default: runs only when selected by its exact id or name")
     _write("\n".join(lines) + "\n", None)
 
 
@@ -261,7 +269,9 @@ def explain(rule: str) -> None:
         _fail(f"unknown rule {rule!r} (see `tfimage-lint rules`)")
     families = ", ".join(sorted(found.families)) or "all"
     header = f"{found.id} {found.name} ({found.severity.value}; base families: {families})"
-    _write(f"{header}\n{'=' * len(header)}\n\n{found.docs()}\n", None)
+    extra = f"See also: {', '.join(found.see_also)}\n\n" if found.see_also else ""
+    off = "" if found.default_enabled else "Off by default: select it by its exact id or name.\n\n"
+    _write(f"{header}\n{'=' * len(header)}\n\n{off}{extra}{found.docs()}\n", None)
 
 
 @main.command("parse")

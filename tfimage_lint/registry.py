@@ -89,6 +89,8 @@ def _validate(rule: type[Rule], origin: str) -> None:
         raise RuleLoadError(f"{origin}: rule {rule.id} severity must be a tfimage_lint.findings.Severity")
     if not isinstance(rule.families, frozenset) or not all(isinstance(f, str) for f in rule.families):
         raise RuleLoadError(f"{origin}: rule {rule.id} families must be a frozenset of strings")
+    if not isinstance(rule.see_also, tuple) or not all(isinstance(item, str) for item in rule.see_also):
+        raise RuleLoadError(f"{origin}: rule {rule.id} see_also must be a tuple of strings")
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ class Rule:
     example_fleet: ClassVar[Fleet | None] = None
     #: Findings point at lines holding secrets: reporters print no source for those lines.
     redacts_source: ClassVar[bool] = False
+    #: Counterparts in other tools, e.g. ``("hadolint DL3014",)``.
+    see_also: ClassVar[tuple[str, ...]] = ()
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """Yield findings for one file."""
