@@ -574,3 +574,23 @@ def test_run_commands_directly_with_shells():
     assert [c.exact for c in run_commands(instruction, shell=["/bin/bash", "-o", "pipefail", "-c"])] == [True, True]
     assert [c.cwd for c in run_commands(instruction)] == [None, "/a"]
     assert all(c.onbuild for c in run_commands(instruction, onbuild=True))
+
+
+def test_pipeline_commands_are_marked_piped():
+    found = analyse(HEAD + "RUN curl -fsSL x | bash && { a; b; } | c || d; e $(f | g)\n")
+    assert [(c.texts()[0], c.piped, c.nested) for c in found] == [
+        ("curl", True, False),
+        ("bash", True, False),
+        ("a", True, False),
+        ("b", True, False),
+        ("c", True, False),
+        ("d", False, False),
+        ("e", False, False),
+        ("f", True, True),
+        ("g", True, True),
+    ]
+
+
+def test_fallback_marks_pipes_too():
+    found = analyse(HEAD + "RUN wget -O- x | sh; echo 'open\n")
+    assert [(c.texts()[0], c.piped, c.exact) for c in found][:2] == [("wget", True, False), ("sh", True, False)]

@@ -35,7 +35,8 @@ class Command:
     ``assignments`` the ``NAME=value`` prefixes (value None when unknown), ``cwd`` the
     working directory it runs in (None when unknown). ``nested`` is True inside ``$(...)``;
     ``exact`` is False when the shell could not be parsed and the words come from a
-    best-effort split; ``onbuild`` is True for commands of an ``ONBUILD RUN``.
+    best-effort split; ``onbuild`` is True for commands of an ``ONBUILD RUN``; ``piped`` for
+    commands of a pipeline.
     """
 
     words: tuple[Word, ...]
@@ -48,6 +49,8 @@ class Command:
     nested: bool = False
     exact: bool = True
     onbuild: bool = False
+    #: Part of a pipeline (``a | b``, including commands grouped in ``{ }``/``( )`` before a pipe).
+    piped: bool = False
 
     @property
     def name(self) -> str:

@@ -21,14 +21,18 @@ def split_script(text: str) -> list[RawCommand]:
     """Commands of ``text`` in order; every command is marked inexact."""
     commands: list[RawCommand] = []
     current: RawCommand | None = None
+    pipe_next = False
     for word, offset, separator in _tokens(text):
         if separator:
+            if word == "|" and current is not None:
+                current.piped = True
+            pipe_next = word == "|"
             current = None
             continue
         if current is None:
             if word in _RESERVED:
                 continue
-            current = RawCommand(offset, exact=False)
+            current = RawCommand(offset, exact=False, piped=pipe_next)
             commands.append(current)
         if not current.words and _ASSIGNMENT_RE.match(word):
             current.assignments.append(RawWord(word, offset))

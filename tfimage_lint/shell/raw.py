@@ -30,5 +30,7 @@ class RawCommand:
     assignments: list[RawWord] = field(default_factory=list)
     nested: bool = False
     exact: bool = True
+    #: Part of a pipeline (``a | b``): its exit status may be lost.
+    piped: bool = False
     #: ``"enter"``/``"leave"`` for the bounds of a ``( ... )`` subshell (no words); ``""`` for a command.
     scope: str = ""

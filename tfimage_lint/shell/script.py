@@ -141,7 +141,7 @@ def _evaluate(ctx: _Context, raw: RawCommand, locate: Locator, depth: int) -> No
             match = _ASSIGNMENT_RE.match(word.text)
             if match and word.known:
                 _set_variable(ctx, match.group(1), match.group(2))
-    _emit(ctx, words, assignments, line, column, nested=raw.nested, exact=raw.exact, depth=depth)
+    _emit(ctx, words, assignments, line, column, nested=raw.nested, exact=raw.exact, depth=depth, piped=raw.piped)
 
 
 def _emit(
@@ -154,9 +154,12 @@ def _emit(
     nested: bool,
     exact: bool,
     depth: int,
+    piped: bool = False,
 ) -> None:
     inner, wrappers = unwrap(words)
-    command = Command(inner, ctx.instruction, line, column, wrappers, assignments, ctx.cwd, nested, exact, ctx.onbuild)
+    command = Command(
+        inner, ctx.instruction, line, column, wrappers, assignments, ctx.cwd, nested, exact, ctx.onbuild, piped
+    )
     ctx.commands.append(command)
     if not inner:
         return

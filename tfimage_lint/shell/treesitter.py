@@ -61,31 +61,34 @@ def _word(node: Any, offsets: _Offsets) -> RawWord:
 
 def _walk(root: Any, found: list[RawCommand], offsets: _Offsets, *, nested: bool) -> None:
     """Collect commands in source order; iterative, so deeply nested substitutions cannot overflow."""
-    # (node, nested, only_substitutions): inside a command's words only substitutions hold commands;
-    # a str item is a scope marker emitted when reached
-    stack: list[tuple[Any, bool, bool] | str] = [(root, nested, False)]
+    # (node, nested, only_substitutions, piped): inside a command's words only substitutions hold
+    # commands; piped marks commands of a pipeline; a str item is a scope marker emitted when reached
+    stack: list[tuple[Any, bool, bool, bool] | str] = [(root, nested, False, False)]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
             found.append(RawCommand(0, scope=item))
             continue
-        node, inside, only_substitutions = item
+        node, inside, only_substitutions, piped = item
         kind = node.type
         if kind == "subshell" and not only_substitutions:
             found.append(RawCommand(offsets.char(node.start_byte), scope="enter"))
             stack.append("leave")
-            stack.extend((child, inside, False) for child in reversed(node.children))
+            stack.extend((child, inside, False, piped) for child in reversed(node.children))
             continue
         if only_substitutions and kind not in _SUBSTITUTIONS:
-            stack.extend((child, inside, True) for child in reversed(node.children))
+            stack.extend((child, inside, True, False) for child in reversed(node.children))
             continue
         command = _command_of(node, offsets, inside)
         if command is not None:
+            command.piped = piped
             found.append(command)
-            stack.extend((child, inside, True) for child in reversed(node.children))
+            stack.extend((child, inside, True, False) for child in reversed(node.children))
             continue
-        inner = inside or kind in _SUBSTITUTIONS
-        stack.extend((child, inner, False) for child in reversed(node.children))
+        substitution = kind in _SUBSTITUTIONS
+        inner = inside or substitution
+        child_piped = (piped or kind == "pipeline") and not substitution
+        stack.extend((child, inner, False, child_piped) for child in reversed(node.children))
 
 
 def _command_of(node: Any, offsets: _Offsets, nested: bool) -> RawCommand | None:
