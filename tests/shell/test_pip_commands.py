@@ -386,3 +386,23 @@ def test_parse_pip_on_a_non_pip_command_is_none():
     dockerfile = build_model(parse_dockerfile(b"FROM python:3.11-slim\nRUN echo hi\n"), "Dockerfile")
     [command] = compute_facts(dockerfile).installs(dockerfile.stages[0]).commands
     assert parse_pip(command) is None
+
+
+def test_local_wheel_with_extras_is_a_path():
+    requirement = parse_requirement("dist/x-1.0-py3-none-any.whl[all]")
+    assert (requirement.name, requirement.path, requirement.extras, requirement.specifier) == (
+        "x",
+        "dist/x-1.0-py3-none-any.whl",
+        frozenset({"all"}),
+        "==1.0",
+    )
+
+
+def test_editable_without_url_is_a_folder():
+    requirement = parse_requirement("python[all]", editable=True)
+    assert (requirement.name, requirement.path, requirement.extras, requirement.editable) == (
+        "",
+        "python",
+        frozenset({"all"}),
+        True,
+    )

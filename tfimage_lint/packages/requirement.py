@@ -11,6 +11,7 @@ _URL_RE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _WHEEL_RE = re.compile(r"^(?P<name>[^-/]+)-(?P<version>[^-/]+)(?:-[^-/]+)?-[^-/]+-[^-/]+-[^-/]+\.whl$")
 _SDIST_RE = re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-/]*)\.(?:tar\.gz|tar\.bz2|zip|tgz)$")
 _EGG_RE = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
+_EXTRAS_RE = re.compile(r"^(?P<path>.+?)\[(?P<extras>[A-Za-z0-9._,\s-]*)\]$")
 
 
 def canonical_name(name: str) -> str:
@@ -99,8 +100,10 @@ def parse_requirement(
         return Requirement("", text, valid=False, known=known, editable=editable, line=line, column=column)
     if _URL_RE.match(text) or (text.startswith(("git+", "hg+", "svn+", "bzr+")) and "://" in text):
         return _from_location(text, url=True, editable=editable, known=known, line=line, column=column)
-    if _looks_like_path(text):
-        return _from_location(text, url=False, editable=editable, known=known, line=line, column=column)
+    path, extras = _split_extras(text)
+    if editable or _looks_like_path(path):  # pip reads -e as a folder (or a VCS URL, handled above)
+        found = _from_location(path, url=False, editable=editable, known=known, line=line, column=column)
+        return found.located(raw=text, extras=extras) if extras else found.located(raw=text)
     from packaging.requirements import InvalidRequirement
     from packaging.requirements import Requirement as Parsed
 
@@ -122,6 +125,15 @@ def parse_requirement(
         line=line,
         column=column,
     )
+
+
+def _split_extras(text: str) -> tuple[str, frozenset[str]]:
+    """``dist/x.whl[all]`` -> (``dist/x.whl``, {``all``}); other text unchanged."""
+    match = _EXTRAS_RE.match(text)
+    if match is None:
+        return text, frozenset()
+    extras = frozenset(part.strip().lower() for part in match["extras"].split(",") if part.strip())
+    return match["path"], extras
 
 
 def _looks_like_path(text: str) -> bool:
