@@ -122,12 +122,12 @@ def good_plugin(tmp_path: Path) -> Path:
 
 def test_plugin_rule_reports_its_finding(good_plugin, tmp_path):
     (tmp_path / "Dockerfile").write_text(WITH_MAINTAINER, encoding="utf-8")
-    proc = run_cli(["-q", "Dockerfile"], good_plugin, tmp_path)
+    proc = run_cli(["-q", "--ignore", "DF012", "Dockerfile"], good_plugin, tmp_path)
     assert proc.returncode == 1
     assert proc.stderr == ""
     assert proc.stdout == "Dockerfile:2:1: warning ZZ001 no-maintainer: MAINTAINER is deprecated: use a LABEL\n"
 
-    proc = run_cli(["--format", "json", "Dockerfile"], good_plugin, tmp_path)
+    proc = run_cli(["--format", "json", "--ignore", "DF012", "Dockerfile"], good_plugin, tmp_path)
     assert proc.returncode == 1
     (finding,) = json.loads(proc.stdout)["files"][0]["findings"]
     assert finding == {
@@ -151,10 +151,11 @@ def test_plugin_rule_is_selectable_and_suppressible(good_plugin, tmp_path):
     assert selected.stdout == "Dockerfile:3:1: warning ZZ001 no-maintainer: MAINTAINER is deprecated: use a LABEL\n"
 
     ignored = run_cli(["--format", "json", "--ignore", "no-maintainer", "Dockerfile"], good_plugin, tmp_path)
-    assert [(f["rule_id"], f["line"]) for f in json.loads(ignored.stdout)["files"][0]["findings"]] == [("DF020", 2)]
+    findings = json.loads(ignored.stdout)["files"][0]["findings"]
+    assert [(f["rule_id"], f["line"]) for f in findings] == [("DF020", 2), ("DF012", 3)]
 
     (tmp_path / "Dockerfile").write_text(
-        "FROM python:3.11-slim\n# tfimage-lint: ignore=ZZ001\nMAINTAINER me\n", encoding="utf-8"
+        "FROM python:3.11-slim\n# tfimage-lint: ignore=ZZ001,DF012\nMAINTAINER me\n", encoding="utf-8"
     )
     suppressed = run_cli(["Dockerfile"], good_plugin, tmp_path)
     assert suppressed.returncode == 0
@@ -202,8 +203,8 @@ def test_plugin_is_not_seen_without_it_on_the_path(tmp_path):
     empty = tmp_path / "empty-site"
     empty.mkdir()
     proc = run_cli(["--format", "json", "Dockerfile"], empty, tmp_path)
-    assert proc.returncode == 0
-    assert json.loads(proc.stdout)["files"][0]["findings"] == []
+    assert proc.returncode == 1
+    assert [f["rule_id"] for f in json.loads(proc.stdout)["files"][0]["findings"]] == ["DF012"]
 
 
 def test_broken_plugin_is_one_error_line(tmp_path):
@@ -319,4 +320,4 @@ def test_misbehaving_rule_is_reported_and_exits_2(tmp_path, body, error):
     assert proc.returncode == 2
     assert proc.stderr == f"tfimage-lint: error: Dockerfile: {error}\n"
     report = json.loads(proc.stdout)
-    assert [(f["rule_id"], f["line"]) for f in report["files"][0]["findings"]] == [("DF020", 4)]
+    assert [(f["rule_id"], f["line"]) for f in report["files"][0]["findings"]] == [("DF012", 2), ("DF020", 4)]

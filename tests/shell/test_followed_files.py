@@ -476,3 +476,9 @@ def test_a_nested_file_is_read_only_when_it_is_in_the_image(tmp_path):
     assert only_one.missing_files == (FollowedFile("other.txt", None, False, via="requirements.txt:2"),)
     both = one_install(tmp_path, HEAD + "COPY . /app/\nRUN pip install -r /app/requirements.txt\n", files)
     assert [(r.name, r.where) for r in both.requirements] == [("numpy", "requirements.txt:1"), ("keras", "other.txt:1")]
+
+
+def test_quoted_workdir_and_destination_are_read_like_buildkit(tmp_path):
+    text = HEAD + 'WORKDIR "/app"\nCOPY requirements.txt "/app/"\nRUN pip install -r requirements.txt\n'
+    install = one_install(tmp_path, text, {"requirements.txt": "numpy\n"})
+    assert install.files == (FollowedFile("requirements.txt", "requirements.txt", True),)

@@ -254,3 +254,9 @@ def test_conda_run_wraps_pip_not_conda():
     installs = analysed(HEAD + "RUN conda run -n base pip install x\n")
     assert installs.conda == ()
     assert [r.name for i in installs.pip for r in i.requirements] == ["x"]
+
+
+def test_option_values_are_not_short_option_clusters():
+    command = one_system("apt-get -o Dpkg::Use-Pty=0 -c /etc/apt/my.conf install curl")
+    assert not command.has_option("-y", "--yes")
+    assert one_system("apt-get -qy install curl").has_option("-y", "--yes")

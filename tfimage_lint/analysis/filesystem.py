@@ -63,11 +63,13 @@ class ImageFiles:
             self.folders.add(path)
             path = posixpath.dirname(path)
 
-    def copy(self, instruction: Instruction, env: Mapping[str, str], context: BuildContext | None) -> None:
-        """Record a COPY/ADD from the build context."""
+    def copy(
+        self, instruction: Instruction, env: Mapping[str, str], context: BuildContext | None, escape: str = "\\"
+    ) -> None:
+        """Record a COPY/ADD from the build context (``escape`` is the file's escape token)."""
         if instruction.flag_value("from") or instruction.heredocs:
             return
-        words = [_expand(arg, env) for arg in instruction.args]
+        words = [expand_word(arg, env, escape) for arg in instruction.args]
         if len(words) < 2 or any(word is None for word in words):
             return
         *sources, destination = [word for word in words if word is not None]
@@ -114,11 +116,12 @@ class ImageFiles:
         return None
 
 
-def _expand(word: str, env: Mapping[str, str]) -> str | None:
-    if "$" not in word:
+def expand_word(word: str, env: Mapping[str, str], escape: str = "\\") -> str | None:
+    """A COPY/WORKDIR word as BuildKit reads it: quotes removed, variables expanded; None when unknown."""
+    if "$" not in word and escape not in word and "'" not in word and '"' not in word:
         return word
     try:
-        result = ShellLex().process(word, env)
+        result = ShellLex(escape).process(word, env)
     except ShellError:
         return None
     return None if missing_variables(result) else result.result

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tfimage_lint.analysis.context import BuildContext
-from tfimage_lint.analysis.filesystem import ImageFiles
+from tfimage_lint.analysis.filesystem import ImageFiles, expand_word
 from tfimage_lint.analysis.pip_files import FileFollower, FollowedFile
 from tfimage_lint.model.dockerfile import BaseKind, Dockerfile, Stage
 from tfimage_lint.packages import (
@@ -115,13 +115,13 @@ def analyse_installs(dockerfile: Dockerfile, context: BuildContext | None) -> tu
             parent = results[parent_index]
         else:
             state, parent = _StageState(), None
-        results.append(_analyse_stage(stage, state, context, parent))
+        results.append(_analyse_stage(stage, state, context, parent, dockerfile.syntax.escape_token))
         states.append(state)
     return tuple(results)
 
 
 def _analyse_stage(
-    stage: Stage, state: _StageState, context: BuildContext | None, parent: StageInstalls | None
+    stage: Stage, state: _StageState, context: BuildContext | None, parent: StageInstalls | None, escape: str = "\\"
 ) -> StageInstalls:
     commands: list[Command] = []
     onbuild: list[Command] = []
@@ -133,11 +133,11 @@ def _analyse_stage(
         env = stage.environment_at(position)
         keyword = ins.keyword
         if keyword == "workdir":
-            state.files.set_workdir(_expanded_workdir(ins, env))
+            state.files.set_workdir(_expanded_workdir(ins, env, escape))
         elif keyword == "shell" and ins.is_json and ins.args:
             state.shell = ins.args
         elif keyword in ("copy", "add"):
-            state.files.copy(ins, env, context)
+            state.files.copy(ins, env, context, escape)
             if ins.flag_value("from") and any(_SITE_PACKAGES_RE.search(arg) for arg in ins.args):
                 site_packages.append(ins)
         elif keyword == "onbuild" and ins.sub is not None and ins.sub.keyword == "run":
@@ -198,17 +198,5 @@ def _follow(pip: PipCommand, env: Mapping[str, str], files: ImageFiles, context:
                       tuple(follower.followed), bool(environment.get("PIP_NO_CACHE_DIR")))  # fmt: skip
 
 
-def _expanded_workdir(ins: Instruction, env: Mapping[str, str]) -> str | None:
-    from tfimage_lint.shell.script import missing_variables
-    from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
-
-    if not ins.args:
-        return None
-    text = ins.args[0]
-    if "$" not in text:
-        return text
-    try:
-        result = ShellLex().process(text, env)
-    except ShellError:
-        return None
-    return None if missing_variables(result) else result.result
+def _expanded_workdir(ins: Instruction, env: Mapping[str, str], escape: str) -> str | None:
+    return expand_word(ins.args[0], env, escape) if ins.args else None

@@ -58,7 +58,7 @@ class SystemCommand:
         for option in self.options:
             if option in names or option.split("=", 1)[0] in names:
                 return True
-            short = option.startswith("-") and not option.startswith("--")
+            short = option.startswith("-") and not option.startswith("--") and "=" not in option
             if short and any(len(name) == 2 and name[0] == "-" and name[1] in option[1:] for name in names):
                 return True
         return False

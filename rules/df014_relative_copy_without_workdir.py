@@ -1,0 +1,122 @@
+"""DF014 relative-copy-without-workdir."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from tfimage_lint.findings import Finding, Severity
+from tfimage_lint.model.dockerfile import BaseKind, Stage
+from tfimage_lint.rule import Rule, RuleContext
+from tfimage_lint.syntax.nodes import Instruction
+from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
+
+_UNKNOWN = "\x00"
+_DRIVE_RE = re.compile(r"^[A-Za-z]:")
+
+
+def _destination(word: str, env: Mapping[str, str], escape: str) -> str | None:
+    """A destination after quote and variable processing, unknown variables as NUL markers; None on error."""
+    try:
+        result = ShellLex(escape).process(word, env)
+    except ShellError:
+        return None
+    tolerant = {ref.name for ref in result.references if ref.tolerates_unset}
+    missing = {name for name in result.unmatched if name not in tolerant}
+    if not missing:
+        return result.result
+    try:
+        return ShellLex(escape).process(word, dict(env) | {name: _UNKNOWN for name in missing}).result
+    except ShellError:
+        return None
+
+
+def _is_relative(path: str | None) -> bool:
+    """True only when ``path`` is known to be relative (not ``/x``, ``\\\\x``, ``C:\\\\x`` or unknown)."""
+    if not path or path[0] in (_UNKNOWN, "/", "\\") or _DRIVE_RE.match(path):
+        return False
+    return not (path[0].isalpha() and len(path) > 1 and path[1] == _UNKNOWN)
+
+
+def _has_workdir(instructions: tuple[Instruction, ...]) -> bool:
+    return any(ins.keyword == "workdir" and ins.args for ins in instructions)
+
+
+class RelativeCopyWithoutWorkdir(Rule):
+    """Set `WORKDIR` before copying to a relative destination.
+
+    ## What it does
+    Reports a `COPY` or `ADD` whose destination is relative (`.`, `./src`, `app/`, `"app"`)
+    when no `WORKDIR` comes before it in the stage or in the earlier stages it is built
+    `FROM` (a `WORKDIR` is inherited by a stage built on that stage). `COPY --from=...` and
+    heredoc copies count like any other. Quotes and variables in the destination are processed
+    with the known `ARG`/`ENV` values; a destination that starts with an unknown variable is
+    skipped. Absolute destinations (`/app`, and Windows `C:\\app`, `c:/app`, `\\app`) are fine.
+    A `WORKDIR` set by an external base image cannot be seen offline; like hadolint, the copy
+    is reported anyway, because the destination then depends on the base image.
+    `ONBUILD COPY` is not reported: it runs in the child build, after that build's `WORKDIR`.
+
+    Differences from hadolint DL3045: `ADD` is checked too (its destination is resolved the
+    same way); known variables in the destination are expanded (hadolint skips any `$`); a
+    parent stage named through an ARG (`FROM ${BASE_STAGE}`) is followed for its `WORKDIR`.
+
+    ## Why is this bad?
+    A relative destination is resolved against the working directory, which without a
+    `WORKDIR` is whatever the base image set (`/` for most images, `/tf` for the TensorFlow
+    Jupyter images, `/workspace` for NGC). Code then lands in a different place when the base
+    image changes, and `python train.py` or `pip install -r requirements.txt` stops finding it.
+
+    ## Example
+    ```dockerfile
+    FROM tensorflow/tensorflow:2.15.0-gpu
+    COPY train.py .
+    ```
+
+    ## Use instead
+    ```dockerfile
+    FROM tensorflow/tensorflow:2.15.0-gpu
+    WORKDIR /app
+    COPY train.py .
+    ```
+    """
+
+    id = "DF014"
+    name = "relative-copy-without-workdir"
+    severity = Severity.WARNING
+    families = frozenset()
+    see_also = ("hadolint DL3045",)
+
+    def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        escape = ctx.dockerfile.syntax.escape_token
+        stages = ctx.dockerfile.stages
+        for stage in stages:
+            inherited = _inherits_workdir(stage, stages)
+            for position, ins in enumerate(stage.instructions):
+                if ins.keyword not in ("copy", "add") or len(ins.args) < 2:
+                    continue
+                if inherited or _has_workdir(stage.instructions[:position]):
+                    continue
+                raw = ins.args[-1]
+                destination = _destination(raw, stage.environment_at(position), escape)
+                if not _is_relative(destination):
+                    continue
+                shown = destination if destination is not None and _UNKNOWN not in destination else raw
+                base = "/ (scratch)" if stage.root.kind is BaseKind.SCRATCH else "the base image's working directory"
+                message = (
+                    f"{ins.keyword.upper()} to the relative destination {shown!r} with no WORKDIR set: "
+                    f"it is resolved against {base}; set WORKDIR first or use an absolute path"
+                )
+                yield self.finding(ctx, ins, message)
+
+
+def _inherits_workdir(stage: Stage, stages: tuple[Stage, ...]) -> bool:
+    """True when an earlier stage this one is built on (directly or not) sets a WORKDIR."""
+    seen = {stage.index}
+    parent = stage.base.stage_index if stage.base.kind is BaseKind.STAGE else None
+    while parent is not None and 0 <= parent < len(stages) and parent not in seen:
+        seen.add(parent)
+        if _has_workdir(stages[parent].instructions):
+            return True
+        base = stages[parent].base
+        parent = base.stage_index if base.kind is BaseKind.STAGE else None
+    return False
