@@ -137,10 +137,11 @@ class AptListsNotCleaned(Rule):
     Only the stages whose layers end up in the final image are checked: the last stage of the
     file and the stages it is built `FROM` (the lists of a stage that is only copied from with
     `COPY --from` do not reach the final image). A build with `--target` may end on another
-    stage; a linter cannot know which, so the last stage counts as the final image, as in hadolint. Not reported either when the RUN
-    mounts the lists (`--mount=type=cache,target=/var/lib/apt/lists`, or a cache, tmpfs or bind
-    mount on `/var/lib/apt`): they never reach the layer. A cache mount on `/var/cache/apt` alone does
-    not cover the lists. `ONBUILD RUN` is not checked (it runs in another build). A removal
+    stage; a linter cannot know which, so the last stage counts as the final image, as in
+    hadolint. Not reported either when the RUN mounts the lists
+    (`--mount=type=cache,target=/var/lib/apt/lists`, or a cache, tmpfs or bind mount on
+    `/var/lib/apt`): they never reach the layer. A cache mount on `/var/cache/apt` alone does not
+    cover the lists. `ONBUILD RUN` is not checked (it runs in another build). A removal
     through an unknown variable (`rm -rf $LISTS`, `rm -rf /var/lib/apt/$X`) is taken as a removal
     (`rm -rf /tmp/$X` is not).
 
