@@ -71,3 +71,38 @@ def test_each_rule_has_a_test_file(rule):
     else:
         expected = ROOT / "tests" / "rules" / f"test_{rule.id.lower()}_{rule.name.replace('-', '_')}.py"
     assert expected.is_file(), f"missing {expected.relative_to(ROOT)}"
+
+
+HADOLINT = {
+    "DF001": ("DL3014",), "DF002": ("DL3015",), "DF003": ("DL3009",), "DF004": ("DL3042",), "DF005": ("DL3027",),
+    "DF006": ("DL3003",), "DF007": ("DL3004",), "DF008": ("DL3002",), "DF009": ("DL3020",), "DF010": ("DL3025",),
+    "DF011": ("DL3000",), "DF012": ("DL4000",), "DF013": ("DL4006",), "DF014": ("DL3045",),
+    "DF015": ("DL4003", "DL4004"), "DF016": ("DL3059",), "DF017": ("DL3013",), "DF018": ("DL3008",),
+    "DF019": ("DL3046",),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("rule_id", "codes"), HADOLINT.items(), ids=HADOLINT.keys())
+def test_hygiene_rules_name_their_hadolint_counterpart(rule_id, codes):
+    rule = next(rule for rule in RULES if rule.id == rule_id)
+    assert rule.see_also == tuple(f"hadolint {code}" for code in codes)
+    assert rule.families == frozenset()
+
+
+def test_apt_unpinned_is_the_only_hygiene_rule_off_by_default():
+    assert [rule.id for rule in RULES if rule.id in HADOLINT and not rule.default_enabled] == ["DF018"]
+
+
+def test_see_also_shows_in_rules_and_explain(cli):
+    import json
+
+    rows = {row["id"]: row for row in json.loads(cli(["rules", "--format", "json"]).stdout)}
+    assert rows["DF015"]["see_also"] == ["hadolint DL4003", "hadolint DL4004"]
+    (line,) = [line for line in cli(["rules"]).stdout.splitlines() if line.startswith("DF001 ")]
+    assert "hadolint DL3014" in line
+    explained = cli(["explain", "DF018"]).stdout.splitlines()
+    assert explained[3:6] == [
+        "Off by default: select it by its exact id or name.",
+        "",
+        "See also: hadolint DL3008",
+    ]
