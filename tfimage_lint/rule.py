@@ -22,6 +22,19 @@ _FENCE_RE = re.compile(r"```(?:dockerfile|Dockerfile)?\n(.*?)```", re.DOTALL)
 
 
 @dataclass(frozen=True)
+class Option:
+    """One option a rule accepts from a configuration.
+
+    ``type`` is any annotation pydantic validates (``int``, ``list[str]``,
+    ``dict[str, str | None]``), ``default`` its value when not set, ``help`` one line.
+    """
+
+    type: Any
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
 class RuleContext:
     """What a rule sees for one file: the model, the shared facts and the rule's options."""
 
@@ -57,6 +70,9 @@ class Rule:
     redacts_source: ClassVar[bool] = False
     #: Counterparts in other tools, e.g. ``("hadolint DL3014",)``.
     see_also: ClassVar[tuple[str, ...]] = ()
+    #: The options a configuration may set (``rules.<ID>.options``), by name; values reach
+    #: :meth:`check` as ``ctx.options`` (defaults are not filled in: use ``ctx.options.get``).
+    option_specs: ClassVar[Mapping[str, Option]] = {}
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         """Yield findings for one file."""
