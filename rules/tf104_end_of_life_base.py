@@ -6,11 +6,12 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.families import Family
-from tfimage_lint.rule import Rule, RuleContext
+from tfimage_lint.rule import Option, Rule, RuleContext
 
 if TYPE_CHECKING:
     from tfimage_lint.kb import Fact, ImageFacts, KnowledgeBase
@@ -117,6 +118,13 @@ class EndOfLifeBase(Rule):
     name = "end-of-life-base"
     severity = Severity.WARNING
     families = frozenset({Family.DOCKERHUB_TENSORFLOW.value, Family.NGC_TENSORFLOW.value, Family.PYTHON.value})
+    option_specs = MappingProxyType(
+        {
+            "min_tensorflow": Option(str, None, "oldest TensorFlow minor allowed (default: the last four minors)"),
+            "max_ngc_age_days": Option(int, DEFAULT_MAX_NGC_AGE_DAYS, "oldest NGC release allowed, in days"),
+            "today": Option(dt.date, None, "the date to judge ages at (default: today; for reproducible runs)"),
+        }
+    )
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         from tfimage_lint.kb import load_kb

@@ -125,8 +125,11 @@ class DriverTooOld(Rule):
                 message += f" (FROM {base.written} resolves to {base.resolved})"
             if cuda:
                 message += _minor_compat(driver, cuda)
-            message += _forward_compat(driver, image_facts, facts.family)
+            forward = _forward_compat(driver, image_facts, facts.family, ctx.fleet.datacenter)
+            message += forward
             severity = Severity.WARNING if minimum.evidence == "unverified" else Severity.ERROR
+            if ctx.fleet.datacenter and forward.startswith("; on data-centre GPUs it works"):
+                severity = Severity.WARNING  # the fleet's data-centre GPUs can run it through forward compatibility
             yield self.finding(ctx, facts.stage.from_instruction, message, severity=severity)
 
 
@@ -159,10 +162,12 @@ def _minor_compat(driver: tuple[int, ...], cuda: str) -> str:
     return f"; it meets {what}, so most CUDA {major}.x code may run, with limited features (no JIT of newer PTX)"
 
 
-def _forward_compat(driver: tuple[int, ...], image_facts: ImageFacts, family: Family) -> str:
+def _forward_compat(driver: tuple[int, ...], image_facts: ImageFacts, family: Family, datacenter: bool | None) -> str:
     fact = image_facts.forward_compat
     if fact.value is None:
         return ""
+    if datacenter is False:
+        return "; CUDA forward compatibility would need data-centre GPUs, and the fleet has none"
     branches = {int(number): (floor, gpus) for number, floor, gpus in _BRANCH_RE.findall(fact.value)}
     if not branches:
         return ""

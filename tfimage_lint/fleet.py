@@ -24,9 +24,11 @@ class Fleet:
 
     driver: str | None = None
     compute_capabilities: tuple[str, ...] = ()
+    #: Data-centre GPUs (CUDA forward compatibility possible): True, False, or None when unknown.
+    datacenter: bool | None = None
 
     @classmethod
-    def parse(cls, driver: str | None, capabilities: list[str]) -> Fleet:
+    def parse(cls, driver: str | None, capabilities: list[str], datacenter: bool | None = None) -> Fleet:
         """Validate command-line values; raises :class:`FleetError` with a clear message."""
         if driver is not None and not _DRIVER_RE.match(driver.strip()):
             raise FleetError(f"--driver {driver!r} is not a driver version such as 535 or 535.104.05")
@@ -37,4 +39,4 @@ class Fleet:
                     raise FleetError(f"--compute-capability {item!r} is not a capability such as 8.0 or 9.0")
                 if item not in found:
                     found.append(item)
-        return cls(driver.strip() if driver else None, tuple(found))
+        return cls(driver.strip() if driver else None, tuple(found), datacenter)

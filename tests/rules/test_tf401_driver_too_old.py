@@ -195,3 +195,17 @@ def test_message_forward_compatible_branch_limited_to_some_gpus():
         "the fleet's driver 384.130 is older; on data-centre GPUs it works through the forward-compatibility "
         "package NGC images include (supported branch R384, Tesla V100/P4/P40/P100 only)"
     )
+
+
+def test_datacenter_fleet_with_forward_compatibility_is_a_warning():
+    fleet = Fleet("470.57.02", datacenter=True)
+    (finding,) = lint("FROM nvcr.io/nvidia/tensorflow:23.01-tf2-py3\n", fleet, select=["TF401"])
+    assert finding.severity.value == "warning"
+    assert "on data-centre GPUs it works through the forward-compatibility package" in finding.message
+
+
+def test_fleet_without_datacenter_gpus_gets_no_forward_compatibility():
+    fleet = Fleet("470.57.02", datacenter=False)
+    (finding,) = lint("FROM nvcr.io/nvidia/tensorflow:23.01-tf2-py3\n", fleet, select=["TF401"])
+    assert finding.severity.value == "error"
+    assert finding.message.endswith("; CUDA forward compatibility would need data-centre GPUs, and the fleet has none")
