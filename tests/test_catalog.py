@@ -20,6 +20,12 @@ def with_rule(rule):
     return [other.id for other in RULES if other.default_enabled] + [rule.id]
 
 
+def lint_example(rule, block):
+    """Lint a docs block with the fleet and the options the rule's docs assume."""
+    options = {rule.id: dict(rule.example_options)} if rule.example_options else None
+    return lint_text(block, select=with_rule(rule), fleet=rule.example_fleet, rule_options=options)
+
+
 def test_ids_and_names_are_unique():
     assert len(set(RULE_IDS)) == len(RULE_IDS)
     names = [rule.name for rule in RULES]
@@ -51,7 +57,7 @@ def test_example_triggers_the_rule(rule):
     blocks = rule.example_blocks("Example")
     assert blocks, f"{rule.id} has no ```dockerfile block under Example"
     for block in blocks:
-        found = {f.rule_id for f in lint_text(block, select=with_rule(rule), fleet=rule.example_fleet)}
+        found = {f.rule_id for f in lint_example(rule, block)}
         assert rule.id in found, f"{rule.id}: Example does not trigger\n{block}"
 
 
@@ -60,7 +66,7 @@ def test_use_instead_does_not_trigger_the_rule(rule):
     blocks = rule.example_blocks("Use instead")
     assert blocks, f"{rule.id} has no ```dockerfile block under Use instead"
     for block in blocks:
-        found = {f.rule_id for f in lint_text(block, select=with_rule(rule), fleet=rule.example_fleet)}
+        found = {f.rule_id for f in lint_example(rule, block)}
         assert rule.id not in found, f"{rule.id}: Use instead triggers\n{block}"
 
 

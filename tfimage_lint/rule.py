@@ -66,6 +66,8 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     #: Fleet facts the docs' Example and Use instead assume (for rules that need a fleet).
     example_fleet: ClassVar[Fleet | None] = None
+    #: Option values the docs' Example and Use instead assume (policy rules report nothing without them).
+    example_options: ClassVar[Mapping[str, Any] | None] = None
     #: Findings point at lines holding secrets: reporters print no source for those lines.
     redacts_source: ClassVar[bool] = False
     #: Counterparts in other tools, e.g. ``("hadolint DL3014",)``.
