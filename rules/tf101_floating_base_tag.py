@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfimage_lint.findings import Finding, Severity
+from tfimage_lint.model.dockerfile import BaseKind, Stage
 from tfimage_lint.model.families import NGC_FAMILIES, Family
-from tfimage_lint.model.tags import moving_tag, tag_variant
+from tfimage_lint.model.tags import MOVING_PREFIXES, moving_tag, tag_variant
 from tfimage_lint.rule import Rule, RuleContext
 
 _STRICT_FAMILIES = NGC_FAMILIES | {Family.DOCKERHUB_TENSORFLOW, Family.NVIDIA_CUDA}
@@ -47,6 +48,8 @@ class FloatingBaseTag(Rule):
             base = facts.stage.base
             image = base.image
             if image is None:
+                if base.kind is BaseKind.UNRESOLVED:
+                    yield from self._written_tag(ctx, facts.stage)
                 continue
             why = moving_tag(image)
             if why is None:
@@ -61,6 +64,23 @@ class FloatingBaseTag(Rule):
                 message += f" (newest known without a known GPU problem: {image.familiar_name}:{suggestion})"
             severity = Severity.ERROR if facts.family in _STRICT_FAMILIES else Severity.WARNING
             yield self.finding(ctx, facts.stage.from_instruction, message, severity=severity)
+
+    def _written_tag(self, ctx: RuleContext, stage: Stage) -> Iterator[Finding]:
+        """A base whose repository holds an unknown variable still floats when its written tag moves."""
+        written = stage.base.written
+        if "@" in written:
+            return
+        last = written.rsplit("/", 1)[-1]
+        _, colon, tag = last.partition(":")
+        if not colon or "$" in tag or not tag.lower().startswith(MOVING_PREFIXES):
+            return
+        yield self.finding(
+            ctx,
+            stage.from_instruction,
+            f"FROM {written} uses the moving tag {tag!r} whatever {', '.join(stage.base.unresolved_variables)} "
+            "turns out to be; pin a release tag or a digest",
+            severity=Severity.WARNING,
+        )
 
     @staticmethod
     def _suggestion(family: Family, tag: str | None) -> str | None:

@@ -344,6 +344,9 @@ def _order(reported: Reported) -> tuple[int, str]:
 
 
 _PIPEFAIL_RE = re.compile(r"\bset\b[^;&|\n]*(?:-o\s*pipefail|-[a-z]*o\s+pipefail)")
+_SHELL_C_RE = re.compile(r"\b(?:ba|z|da)?sh\s+(?:-\w+\s+)*-\w*c\b")
+_SHELL_C_STRING_RE = re.compile(r"\b(?:ba|z|da)?sh\s+(?:-\w+\s+)*-\w*c\s+([\"'])(.*?)\1", re.DOTALL)
+_YES_PIPE_RE = re.compile(r"(?:^|[\s;&|(])yes(?:\s+[^\s|;&]+)?\s*\|(?!\|)")
 _HADOLINT_PRAGMA_RE = re.compile(r"^hadolint\s+(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
 _SEPARATOR_RE = re.compile(r"&&|\|\||;|\||\n|\$\(|`|\bthen\b|\bdo\b|\belse\b")
 _WRAPPERS = {"sudo", "env", "exec", "nohup", "time", "command", "!", "yes"}
@@ -512,14 +515,82 @@ def _has_flags(where: Where) -> bool:
     return ins is not None and bool(ins.flags or (ins.sub is not None and ins.sub.flags))
 
 
-def _previous_run_flags(where: Where) -> bool:
+def _previous_instruction(where: Where) -> Instruction | None:
     df, ins = where.case.file.dockerfile, where.instruction
     if df is None or ins is None:
-        return False
+        return None
     instructions = list(df.instructions)
     index = next((i for i, candidate in enumerate(instructions) if candidate is ins), 0)
-    previous = instructions[index - 1] if index > 0 else None
-    return previous is not None and previous.keyword.upper() == "RUN" and previous.flags != ins.flags
+    return instructions[index - 1] if index > 0 else None
+
+
+def _previous_run_flags(where: Where) -> bool:
+    ins, previous = where.instruction, _previous_instruction(where)
+    if ins is None or previous is None:
+        return False
+    return previous.keyword.upper() == "RUN" and previous.flags != ins.flags
+
+
+def _texts_with_previous_run(where: Where) -> list[str]:
+    """The instruction's text, plus the previous instruction's when it is a RUN (for DF016)."""
+    texts = [where.text]
+    previous = _previous_instruction(where)
+    if where.case.rule == "DF016" and previous is not None and previous.keyword.upper() == "RUN":
+        texts.append("\n".join([previous.rest, *(h.content for h in previous.heredocs)]))
+    return texts
+
+
+def _variable_command(where: Where) -> bool:
+    """A command named by a variable: `${PIP} install`, `$PYTHON -m pip`, `$PIP_INSTALL numpy`."""
+    for text in _texts_with_previous_run(where):
+        for words in _commands(text):
+            if not words[0].startswith("$"):
+                continue
+            if where.case.rule == "DF016" or "install" in words or "pip" in words:
+                return True
+            if re.search(r"pip|python", words[0], re.IGNORECASE):
+                return True
+    return False
+
+
+def _shell_c_string(where: Where) -> bool:
+    return any(_SHELL_C_RE.search(text) for text in _texts_with_previous_run(where))
+
+
+def _pip_in_shell_c_string(where: Where) -> bool:
+    for match in _SHELL_C_STRING_RE.finditer(where.text):
+        if any(_is_pip(words) and "install" in words for words in _commands(match.group(2))):
+            return True
+    return False
+
+
+def _is_pip_by_path(where: Where) -> bool:
+    return any(_is_pip(words) and "/" in words[0] and "install" in words for words in where.commands)
+
+
+def _lower_bound_only(where: Where) -> bool:
+    """A requirement with `>=`/`>`/`!=` and no upper bound or pin (hadolint accepts any operator)."""
+    return any(
+        re.search(r">=|>|!=", arg) and not re.search(r"<|==|~=", arg) and not arg.startswith("-")
+        for args in _pip_install_args(where)
+        for arg in args
+    )
+
+
+def _apt_rm_rf_elsewhere(where: Where) -> bool:
+    """The RUN refreshes the apt lists and has an `rm -rf` of another path (hadolint takes any for the cleanup)."""
+    commands = where.commands
+    refresh = any("update" in words for words in _apt_commands(where))
+    return refresh and any(_program(words) == "rm" and "-rf" in words for words in commands)
+
+
+def _tag_written_repository_unresolved(where: Where) -> bool:
+    """`FROM gcr.io/$PROJECT/img:latest`: the repository has an unset variable, the tag is written out."""
+    if where.keyword != "FROM" or _base_kind(where) not in ("unresolved", "invalid"):
+        return False
+    image = where.text.split()[0] if where.text.split() else ""
+    last = image.rsplit("/", 1)[-1]
+    return "$" in image and ":" in last and "$" not in last.split(":", 1)[1] and "@" not in last
 
 
 @dataclass(frozen=True)
@@ -558,6 +629,13 @@ REASONS: tuple[Reason, ...] = (
     Reason("onbuild", "an ONBUILD trigger", lambda w: w.instruction is not None and w.instruction.sub is not None),
     Reason("heredoc", "the instruction has a heredoc", lambda w: bool(w.instruction and w.instruction.heredocs)),
     Reason(
+        "tag-written-repository-unresolved",
+        "the repository part holds a variable with no value, but the tag is written out (`gcr.io/$PROJECT/img:latest`)",
+        _tag_written_repository_unresolved,
+        _ONLY_H,
+        ("TF101",),
+    ),
+    Reason(
         "from-unresolved",
         "the FROM holds a variable with no value, or is invalid once resolved: tfimage-lint does not guess",
         lambda w: _base_kind(w) in ("unresolved", "invalid"),
@@ -595,10 +673,24 @@ REASONS: tuple[Reason, ...] = (
         rules=("DF003", "DF004"),
     ),
     Reason(
+        "rm-rf-other-path",
+        "an `rm -rf` of another path in the RUN, which hadolint takes for the removal of the lists",
+        _apt_rm_rf_elsewhere,
+        _ONLY_T,
+        ("DF003",),
+    ),
+    Reason(
         "pip-abbreviated-option",
         "pip's `--no-cache` (an abbreviation pip accepts for `--no-cache-dir`)",
         _pip_abbreviated,
         rules=("DF004",),
+    ),
+    Reason(
+        "pip-in-shell-c-string",
+        "the pip command is inside a `sh -c '...'` / `bash -c \"...\"` string (hadolint does not look inside)",
+        _pip_in_shell_c_string,
+        _ONLY_T,
+        _PIP_RULES,
     ),
     Reason(
         "pip-like-command",
@@ -608,18 +700,18 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason(
         "command-is-a-variable",
-        "the command is a variable (`${PIP} install`, `$PYTHON -m pip`)",
-        lambda w: any(
-            words[0].startswith("$") and (w.case.rule == "DF016" or "install" in words or "pip" in words)
-            for words in w.commands
-        ),
+        "a command is a variable (`${PIP} install`, `$PYTHON -m pip`, `$PIP_INSTALL numpy`; for DF016 in this RUN "
+        "or the RUN before it)",
+        _variable_command,
         rules=(*_PIP_RULES, "DF016"),
     ),
     Reason(
-        "python-m-pip",
-        "`python -m pip install`",
-        lambda w: any(_is_pip(words) and _program(words).startswith("python") for words in w.commands),
-        rules=_PIP_RULES,
+        "pip-called-by-path",
+        "pip (or python) called by its path (`/opt/venv/bin/pip`, `/usr/bin/python3 -m pip`): hadolint matches "
+        "bare names",
+        _is_pip_by_path,
+        _ONLY_T,
+        _PIP_RULES,
     ),
     Reason(
         "requirements-or-constraints",
@@ -634,10 +726,24 @@ REASONS: tuple[Reason, ...] = (
         rules=_PIP_RULES,
     ),
     Reason(
+        "lower-bound-only",
+        "a requirement with only a lower bound (`>=1.2`), which hadolint accepts as pinned",
+        _lower_bound_only,
+        _ONLY_T,
+        ("DF017",),
+    ),
+    Reason(
         "yes-piped",
         "`yes | apt-get ...` answers the prompt",
         lambda w: bool(re.search(r"\byes\s*\|\s*(?:sudo\s+)?apt", w.text)),
         rules=("DF001",),
+    ),
+    Reason(
+        "yes-pipe",
+        "the RUN's pipe is fed by `yes` (`yes | sdkmanager --licenses`), which tfimage-lint exempts",
+        lambda w: bool(_YES_PIPE_RE.search(w.text)),
+        _ONLY_H,
+        ("DF013",),
     ),
     Reason(
         "sudo-apt-or-pip",
@@ -656,6 +762,14 @@ REASONS: tuple[Reason, ...] = (
         "`apt` rather than `apt-get`",
         lambda w: any(_program(words) == "apt" for words in _apt_commands(w)),
         rules=_APT_RULES,
+    ),
+    Reason(
+        "apt-command-is-a-variable",
+        'apt-get is called through a variable set in the RUN (`APT_INSTALL="apt-get install -y"` then '
+        "`$APT_INSTALL curl`)",
+        lambda w: any(words[0].startswith("$") and re.search(r"apt", words[0], re.IGNORECASE) for words in w.commands),
+        _ONLY_T,
+        _APT_RULES,
     ),
     Reason(
         "update-without-install",
@@ -692,8 +806,8 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason(
         "shell-c-string",
-        "commands inside a `sh -c '...'` / `bash -c` string",
-        lambda w: bool(re.search(r"\b(?:ba|z|da)?sh\s+(?:-\w+\s+)*-\w*c\b", w.text)),
+        "commands inside a `sh -c '...'` / `bash -c` string (for DF016 in this RUN or the RUN before it)",
+        _shell_c_string,
         rules=("DF006", "DF007", "DF013", "DF016"),
     ),
     Reason(
@@ -993,6 +1107,81 @@ def render_parse(comparison: Comparison, notes: dict[str, str] | None, used: set
     return "\n".join(out)
 
 
+#: Verdict kinds, as the notes' `Verdict:` lines start (tools/hadolint_notes.md), and how the summary names them.
+VERDICT_KINDS: tuple[tuple[str, str], ...] = (
+    ("tfimage-lint is right", "tfimage-lint is right"),
+    ("hadolint is right", "hadolint is right"),
+    ("both defensible", "both defensible"),
+    ("same finding", "same finding, tfimage-lint's line more precise"),
+)
+
+
+def verdict_kind(note: str) -> str:
+    """The kind of a note's `Verdict:` line (a key of :data:`VERDICT_KINDS`), "other", or "" when there is none."""
+    match = re.search(r"^Verdict:\s*(.*)$", note, re.MULTILINE)
+    if match is None:
+        return ""
+    text = match.group(1).strip().lower()
+    return next((key for key, _ in VERDICT_KINDS if text.startswith(key)), "other")
+
+
+def _classes(*comparisons: Comparison | None) -> dict[tuple[str, str], collections.Counter[str]]:
+    """Every disagreement class (rule, kind:reason), with its case count per origin."""
+    found: dict[tuple[str, str], collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for origin, comparison in zip(("corpus", "fixtures"), comparisons, strict=True):
+        for case in comparison.cases if comparison else ():
+            if case.kind != "both":
+                found[(case.rule, f"{case.kind}:{case.reason}")][origin] += 1
+    return found
+
+
+def render_summary(
+    comparison: Comparison, corpus: Comparison | None, fixtures: Comparison | None, notes: dict[str, str]
+) -> str:
+    """A short paragraph: agreement totals of ``comparison`` and the verdicts of the disagreement classes."""
+    table = comparison.table()
+    total: collections.Counter[str] = collections.Counter()
+    for rule in comparison.rules:
+        if comparison.implemented[rule]:
+            total.update(table[rule])
+    groups = sum(total[kind] for kind in KINDS)
+    agree = total["both"] + total["other-line"]
+    share = f"{100 * agree / groups:.1f} %" if groups else "–"
+    where = "corpus" if comparison is corpus else "fixtures"
+    text = [
+        "**Summary.** "
+        f"On the {where}, the compared rules give {groups} findings groups (one per file, rule and instruction): "
+        f"{total['both']} reported by both tools on the same line, {total['other-line']} the same finding on another "
+        f"line of the instruction, {total['only-hadolint']} only by hadolint and {total['only-tfimage-lint']} only by "
+        f"tfimage-lint, so the tools agree on {agree} ({share}). The raw counts differ more ({total['H']} hadolint "
+        f"findings, {total['T']} tfimage-lint findings) because tfimage-lint reports each offending command, package "
+        "or requirement at its own line where hadolint reports a RUN once."
+    ]
+    classes = _classes(corpus, fixtures)
+    kinds: collections.Counter[str] = collections.Counter()
+    cases: collections.Counter[str] = collections.Counter()
+    hadolint_right: list[str] = []
+    for (rule, cls), counts in sorted(classes.items()):
+        kind = verdict_kind(_note_for(notes, rule, cls, set()))
+        kinds[kind] += 1
+        cases[kind] += counts["corpus"]
+        if kind == "hadolint is right":
+            hadolint_right.append(f"`{rule} {cls}`")
+    parts = [f"{kinds[key]} {label} ({cases[key]} corpus cases)" for key, label in VERDICT_KINDS if kinds[key]]
+    if kinds["other"]:
+        parts.append(f"{kinds['other']} with another verdict ({cases['other']} corpus cases)")
+    if kinds[""]:
+        parts.append(f"{kinds['']} still without a verdict ({cases['']} corpus cases)")
+    text.append(
+        f"The {len(classes)} disagreement classes (corpus and fixtures, below) have these verdicts: "
+        + (", ".join(parts) if parts else "none")
+        + "."
+    )
+    if hadolint_right:
+        text.append("Classes where hadolint is right (tfimage-lint should change): " + ", ".join(hadolint_right) + ".")
+    return " ".join(text)
+
+
 def render_classes(
     corpus: Comparison | None, fixtures: Comparison | None, notes: dict[str, str], used: set[str], examples: int
 ) -> str:
@@ -1126,11 +1315,14 @@ def render(
                 f"{code} {n}" for code, n in sorted(corpus.unmapped.items(), key=lambda i: (-i[1], i[0]))
             )
             out += ["", f"hadolint codes with no counterpart here (not compared): {listed}."]
+        out += ["", render_summary(corpus, corpus, fixtures, notes)]
         out += ["", "## Corpus: parse failures", "", render_parse(corpus, notes, used, examples)]
     if fixtures is not None:
         shown = FIXTURES.relative_to(ROOT).as_posix()
         out += ["", f"## Fixtures: agreement per rule ({len(fixtures.files)} Dockerfiles in `{shown}`)", ""]
         out.append(render_table(fixtures))
+        if corpus is None:
+            out += ["", render_summary(fixtures, None, fixtures, notes)]
         out += ["", "### Fixture cases", "", render_fixture_cases(fixtures)]
         out += ["", "### Fixtures: parse failures", "", render_parse(fixtures, None, set(), len(fixtures.files))]
     out += ["", "## Disagreements by rule and class", ""]

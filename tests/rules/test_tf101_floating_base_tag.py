@@ -68,3 +68,25 @@ def test_ngc_suggestion(lint):
     assert finding.message.endswith(
         "(newest known without a known GPU problem: nvcr.io/nvidia/tensorflow:25.02-tf2-py3)"
     )
+
+
+def test_written_moving_tag_behind_an_unknown_repository_is_reported(lint):
+    text = "ARG PROJECT\nFROM gcr.io/$PROJECT/cc-base:latest\n"
+    (finding,) = lint(text, select=["TF101"])
+    assert (finding.line, finding.severity.value) == (2, "warning")
+    assert finding.message == (
+        "FROM gcr.io/$PROJECT/cc-base:latest uses the moving tag 'latest' whatever PROJECT turns out to be; "
+        "pin a release tag or a digest"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ARG PROJECT\nFROM gcr.io/$PROJECT/cc-base:1.2\n",
+        "ARG TAG\nFROM python:$TAG\n",
+        "ARG PROJECT\nFROM gcr.io/$PROJECT/cc-base:latest@sha256:" + "a" * 64 + "\n",
+    ],
+)
+def test_unknown_base_with_a_pinned_or_unknown_tag_is_not_reported(lint, text):
+    assert lint(text, select=["TF101"]) == []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tfimage_lint.model.imageref import ImageRef
 
-_MOVING_PREFIXES = ("latest", "nightly", "devel")
+#: Tags that move: ``latest*``, ``nightly*``, ``devel*``.
+MOVING_PREFIXES = ("latest", "nightly", "devel")
 
 
 def moving_tag(ref: ImageRef) -> str | None:
@@ -18,7 +19,7 @@ def moving_tag(ref: ImageRef) -> str | None:
     if ref.tag is None:
         return "no tag"
     lowered = ref.tag.lower()
-    if lowered.startswith(_MOVING_PREFIXES):
+    if lowered.startswith(MOVING_PREFIXES):
         return ref.tag
     return None
 
@@ -29,4 +30,4 @@ def tag_variant(tag: str) -> str:
     ``2.15.0-gpu-jupyter`` and ``latest-gpu-jupyter`` give ``gpu-jupyter``; ``latest`` gives ``""``.
     """
     head, _, rest = tag.partition("-")
-    return rest if head and (head[0].isdigit() or head.lower() in _MOVING_PREFIXES) else tag
+    return rest if head and (head[0].isdigit() or head.lower() in MOVING_PREFIXES) else tag
