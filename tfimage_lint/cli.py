@@ -16,8 +16,10 @@ import click
 from tfimage_lint import __version__
 
 if TYPE_CHECKING:
-    from tfimage_lint.engine import FileReport, Linter
+    from tfimage_lint.config.chooser import ConfigChooser
+    from tfimage_lint.engine import FileReport
     from tfimage_lint.registry import RuleRegistry
+    from tfimage_lint.settings import CommandLine, RunSettings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROG = "tfimage-lint"
@@ -95,25 +97,40 @@ def _color_enabled(no_color: bool, output: str | None, output_format: str) -> bo
 
 
 def _lint_targets(
-    linter: Linter, targets: Sequence[str], stdin_filename: str | None
-) -> tuple[list[FileReport], list[str]]:
+    chooser: ConfigChooser, cli: CommandLine, targets: Sequence[str], stdin_filename: str | None
+) -> tuple[list[tuple[FileReport, str]], list[str], set[str]]:
+    """Lint each target with its configuration's settings: (report, fail-on) pairs, errors, rules that ran."""
+    from tfimage_lint.config.errors import ConfigError
     from tfimage_lint.inputs import STDIN, InputError, read_input
+    from tfimage_lint.settings import SettingsError, run_settings
 
-    reports = []
+    settings: dict[int, RunSettings] = {}
+    results = []
     errors = []
     for target in targets:
+        path = None if target == STDIN else target
+        try:
+            config = chooser.for_path(path)
+            key = id(config)
+            if key not in settings:
+                settings[key] = run_settings(chooser.registry, config, cli)
+        except (ConfigError, SettingsError) as exc:
+            _fail(str(exc))
+        run = settings[key]
         try:
             data = read_input(target)
         except InputError as exc:
             errors.append(str(exc))
             continue
-        if target == STDIN:
+        linter = run.linter
+        if path is None:
             report = linter.lint_bytes(data, stdin_filename or STDIN, linter.context_for(None))
         else:
             report = linter.lint_bytes(data, target, linter.context_for(target))
-        reports.append(report)
+        results.append((report, run.fail_on))
         errors.extend(f"{report.path}: {message}" for message in report.internal_errors)
-    return reports, errors
+    ran = {rule.id for run in settings.values() for rule in run.linter.selected}
+    return results, errors, ran
 
 
 @click.group(cls=_DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -132,10 +149,15 @@ def main() -> None:
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
-    default="warning",
-    show_default=True,
-    help="Exit 1 when a finding has at least this severity.",
+    default=None,
+    help="Exit 1 when a finding has at least this severity (default: the configuration's, else warning).",
 )
+@click.option("--config", "config_file", metavar="FILE", help="Use this configuration file (no discovery).")
+@click.option("--policy", metavar="NAME", help="Use a shipped policy preset: default, strict, ngc, workstation.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file: built-in defaults only.")
+@click.option("--baseline", "baseline_file", metavar="FILE", help="Hide the findings recorded in FILE.")
+@click.option("--write-baseline", metavar="FILE", help="Record the current findings in FILE (then exit 0).")
+@click.option("--baseline-report", is_flag=True, help="List baseline entries that no longer match (stale).")
 @click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Set a build arg (repeatable).")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these rules: ids, names or id prefixes.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules: ids, names or id prefixes.")
@@ -162,7 +184,13 @@ def check(
     paths: tuple[str, ...],
     output_format: str,
     output: str | None,
-    fail_on: str,
+    fail_on: str | None,
+    config_file: str | None,
+    policy: str | None,
+    isolated: bool,
+    baseline_file: str | None,
+    write_baseline: str | None,
+    baseline_report: bool,
     build_args: tuple[str, ...],
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -173,30 +201,60 @@ def check(
     driver: str | None,
     compute_capabilities: tuple[str, ...],
 ) -> None:
-    """Lint Dockerfiles; a directory is searched for Dockerfile-like names, '-' reads stdin."""
-    from tfimage_lint.engine import Linter, LintOptions
+    """Lint Dockerfiles; a directory is searched for Dockerfile-like names, '-' reads stdin.
+
+    Settings come from the command line, then a configuration file (`.tfimage-lint.yaml`, `.yml`,
+    `.toml` or `[tool.tfimage-lint]` in `pyproject.toml`, searched from each file's folder up to
+    the repository root), then the policy it extends, then built-in defaults.
+    """
+    from tfimage_lint.config.chooser import ConfigChooser
     from tfimage_lint.findings import Severity
-    from tfimage_lint.registry import SelectorError
+    from tfimage_lint.settings import CommandLine
 
+    if sum(bool(option) for option in (config_file, policy, isolated)) > 1:
+        _fail("--config, --policy and --isolated exclude each other")
     registry = _load_registry()
-    try:
-        selected = registry.select(_split_tokens(select), _split_tokens(ignore))
-    except SelectorError as exc:
-        _fail(str(exc))
-    from tfimage_lint.fleet import Fleet, FleetError
-
-    try:
-        fleet = Fleet.parse(driver, list(compute_capabilities))
-    except FleetError as exc:
-        _fail(str(exc))
-    options = LintOptions(build_args=parse_build_args(build_args), fleet=fleet, context_dir=context_dir)
-    linter = Linter(registry, selected, options)
+    chooser = ConfigChooser(registry, config_file=config_file, policy=policy, isolated=isolated)
+    cli = CommandLine(
+        select=tuple(_split_tokens(select)) or None,
+        ignore=tuple(_split_tokens(ignore)) or None,
+        fail_on=fail_on,
+        build_args=parse_build_args(build_args),
+        driver=driver,
+        compute_capabilities=compute_capabilities,
+        context_dir=context_dir,
+    )
     from tfimage_lint.inputs import collect_targets
 
     targets = collect_targets(paths)
     for warning in targets.warnings:
         _stderr("warning", warning)
-    reports, read_errors = _lint_targets(linter, targets.files, stdin_filename)
+    from tfimage_lint.baseline import Baseline, BaselineError
+
+    if baseline_report and not baseline_file:
+        _fail("--baseline-report needs --baseline FILE")
+    try:
+        baseline = Baseline.load(baseline_file) if baseline_file else None
+    except BaselineError as exc:
+        _fail(str(exc))
+    results, read_errors, ran = _lint_targets(chooser, cli, targets.files, stdin_filename)
+    if write_baseline:
+        try:
+            Baseline.from_reports([report for report, _ in results]).write(write_baseline)
+        except BaselineError as exc:
+            _fail(str(exc))
+        count = sum(len(report.findings) for report, _ in results)
+        _stderr("info", f"recorded {count} finding(s) in {write_baseline}")
+        sys.exit(EXIT_ERROR if targets.errors or read_errors else EXIT_OK)
+    if baseline is not None:
+        outcome = baseline.filter([report for report, _ in results], checked_rules=ran)
+        results = [(report, threshold) for report, (_, threshold) in zip(outcome.reports, results, strict=True)]
+        if baseline_report:
+            from tfimage_lint.baseline import format_stale_report
+
+            for line in format_stale_report(outcome.stale, outcome.hidden).splitlines():
+                _stderr("baseline", line)
+    reports = [report for report, _ in results]
     io_errors = targets.errors + read_errors
     if reports or not io_errors:
         if output_format == "json":
@@ -212,9 +270,10 @@ def check(
         _stderr("error", message)
     if io_errors:
         sys.exit(EXIT_ERROR)
-    threshold = None if fail_on == "never" else Severity(fail_on).rank
-    failing = threshold is not None and any(
-        finding.severity.rank >= threshold for report in reports for finding in report.findings
+    failing = any(
+        threshold != "never" and finding.severity.rank >= Severity(threshold).rank
+        for report, threshold in results
+        for finding in report.findings
     )
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 

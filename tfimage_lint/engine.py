@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from tfimage_lint.facts import compute_facts
-from tfimage_lint.findings import Finding
+from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.fleet import Fleet
 from tfimage_lint.model.build import build_model
 from tfimage_lint.model.dockerfile import Dockerfile
+from tfimage_lint.model.families import Family
 from tfimage_lint.registry import RuleRegistry
 from tfimage_lint.rule import Rule, RuleContext
 from tfimage_lint.suppressions import (
@@ -54,6 +56,14 @@ class LintOptions:
     fleet: Fleet = field(default_factory=Fleet)
     #: The build context folder (``--context``); by default each Dockerfile's own folder.
     context_dir: str | None = None
+    #: Severities a configuration gives rules, by rule id (replacing each rule's default severity).
+    severities: Mapping[str, Severity] = field(default_factory=dict)
+    #: Extra ``(image-name pattern, family)`` rows tried before the built-in family table.
+    family_mappings: tuple[tuple[str, Family], ...] = ()
+    #: ``(glob, rule ids)``: findings of those rules are dropped in files matching the glob,
+    #: a path relative to ``ignore_root`` (the configuration's folder).
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    ignore_root: str | None = None
 
 
 def _problem_with(finding: object, rule: Rule) -> str | None:
@@ -100,12 +110,28 @@ class Linter:
         suppressions, malformed = parse_suppressions(syntax)
         outcome = apply_suppressions(findings, suppressions, self.registry, self._enabled_ids)
         kept = outcome.kept + self._bookkeeping(dockerfile, outcome, malformed, suppressions)
+        ignored = self._ignored_in(path)
+        if ignored:
+            kept = [finding for finding in kept if finding.rule_id not in ignored]
         return FileReport(path, tuple(sorted(kept, key=lambda f: f.sort_key)), syntax.source_lines, tuple(errors))
+
+    def _ignored_in(self, path: str) -> frozenset[str]:
+        """Rule ids the configuration's ``per-file-ignores`` drop for ``path``."""
+        if not self.options.per_file_ignores or path == "-":
+            return frozenset()
+        root = self.options.ignore_root or os.getcwd()
+        relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+        ids: set[str] = set()
+        for pattern, rule_ids in self.options.per_file_ignores:
+            if fnmatchcase(relative, pattern) or fnmatchcase(os.path.basename(path), pattern):
+                ids.update(rule_ids)
+        return frozenset(ids)
 
     def _run_rules(self, dockerfile: Dockerfile, context: BuildContext | None) -> tuple[list[Finding], list[str]]:
         findings: list[Finding] = []
         errors: list[str] = []
-        facts = compute_facts(dockerfile, context=context)
+        facts = compute_facts(dockerfile, self.options.family_mappings, context=context)
+        severities = self.options.severities
         for rule in self._instances:
             ctx = RuleContext(dockerfile, self.options.rule_options.get(rule.id, {}), facts, self.options.fleet)
             try:
@@ -113,10 +139,15 @@ class Linter:
             except Exception as exc:
                 errors.append(f"rule {rule.id} {rule.name} crashed: {type(exc).__name__}: {exc}")
                 continue
+            override = severities.get(rule.id)
             for finding in produced:
                 problem = _problem_with(finding, rule)
                 if problem:
                     errors.append(problem)
+                elif override is not None and finding.severity is rule.severity and override is not rule.severity:
+                    # the configuration replaces the rule's default severity; findings a rule
+                    # reports at another severity on purpose (an info-level no-op) keep theirs
+                    findings.append(replace(finding, severity=override))
                 else:
                     findings.append(finding)
         return findings, errors

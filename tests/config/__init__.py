@@ -1,0 +1,1 @@
+"""Tests of configuration files: sources, loading, discovery, presets and malformed files."""
