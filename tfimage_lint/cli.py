@@ -278,6 +278,29 @@ def check(
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
+@main.command("config")
+@click.argument("path", required=False, default=".")
+@click.option("--config", "config_file", metavar="FILE", help="Show this configuration file (no discovery).")
+@click.option("--policy", metavar="NAME", help="Show a shipped policy preset: default, strict, ngc, workstation.")
+@click.option("--isolated", is_flag=True, help="Show the built-in defaults.")
+def show_config(path: str, config_file: str | None, policy: str | None, isolated: bool) -> None:
+    """Print the effective configuration for PATH (a Dockerfile or folder) and where each value came from."""
+    from tfimage_lint.config.chooser import ConfigChooser
+    from tfimage_lint.config.describe import describe
+    from tfimage_lint.config.errors import ConfigError
+
+    if sum(bool(option) for option in (config_file, policy, isolated)) > 1:
+        _fail("--config, --policy and --isolated exclude each other")
+    registry = _load_registry()
+    chooser = ConfigChooser(registry, config_file=config_file, policy=policy, isolated=isolated)
+    target = os.path.join(path, "Dockerfile") if os.path.isdir(path) else path
+    try:
+        config = chooser.for_path(target)
+    except ConfigError as exc:
+        _fail(str(exc))
+    _write(describe(config, registry), None)
+
+
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(output_format: str) -> None:
