@@ -73,8 +73,10 @@ def _selection(registry: RuleRegistry, config: EffectiveConfig, cli: CommandLine
     disabled = config.disabled()
     chosen = [rule for rule in selected if rule.id not in disabled]
     have = {rule.id for rule in chosen}
-    for rule in registry.rules:  # a severity in the configuration turns a rule on (default-off ones too)
-        if rule.id in config.enabled() and rule.id not in have and rule.id not in ignored_ids:
+    within = None if select is None else {rule.id for token in select for rule in registry.matching(token)}
+    enabled = config.enabled() - have - ignored_ids
+    for rule in registry.rules:  # a severity turns a rule on (default-off ones too), inside any `select`
+        if rule.id in enabled and (within is None or rule.id in within):
             chosen.append(rule)
     order = {rule.id: index for index, rule in enumerate(registry.rules)}
     return tuple(sorted(chosen, key=lambda rule: order[rule.id]))

@@ -546,7 +546,8 @@ def test_rule_states_follow_select_ignore_and_severities(tmp_path: Path) -> None
     assert states["TF104"].enabled
     assert not states["TF101"].enabled and states["TF101"].reason == "ignored"
     assert not states["TF103"].enabled and states["TF103"].reason == "disabled"
-    assert states["DF018"].enabled and states["DF018"].severity is Severity.WARNING
+    # a severity turns a rule on only inside the file's `select`
+    assert not states["DF018"].enabled and states["DF018"].reason == "not selected"
     assert states["TF102"].enabled and states["TF102"].severity is Severity.INFO
     assert not states["DF001"].enabled and states["DF001"].reason == "not selected"
 

@@ -50,9 +50,11 @@ def rule_states(config: EffectiveConfig, registry: RuleRegistry) -> list[RuleSta
     try:
         selected = {rule.id for rule in registry.select(config.select, config.ignore)}
         ignored = {rule.id for token in config.ignore for rule in registry.matching(token)}
+        within = None if config.select is None else {r.id for t in config.select for r in registry.matching(t)}
     except SelectorError:
         selected = {rule.id for rule in registry.select(None)}
         ignored = set()
+        within = None
     disabled = config.disabled()
     enabled = config.enabled()
     states = []
@@ -61,7 +63,8 @@ def rule_states(config: EffectiveConfig, registry: RuleRegistry) -> list[RuleSta
         if rule.id in disabled:
             states.append(RuleState(rule, False, rule.severity, origin, "disabled"))
             continue
-        on = rule.id in selected or (rule.id in enabled and rule.id not in ignored)
+        turned_on = rule.id in enabled and rule.id not in ignored and (within is None or rule.id in within)
+        on = rule.id in selected or turned_on
         if on:
             reason = "severity set" if rule.id in enabled else "selected"
         elif rule.id in ignored:

@@ -155,6 +155,28 @@ def _glob(spaces: bool) -> Callable[[str], str]:
     return check
 
 
+def _image_name(value: str) -> str:
+    """A ``families`` pattern, normalised like image names: ``python`` -> ``docker.io/library/python``.
+
+    A trailing ``:*`` (any tag) is dropped; another tag or a digest is an error.
+    """
+    value = value.removesuffix(":*")
+    last = value.rsplit("/", 1)[-1]
+    if "@" in value or ":" in last:
+        _fail(
+            "a family pattern matches image names without a tag or digest: write registry/repository "
+            f"(globs allowed), e.g. registry.corp/mirror/nvidia/tensorflow; got {kind_name(value)}"
+        )
+    first, slash, rest = value.partition("/")
+    if first in ("index.docker.io", "registry-1.docker.io"):
+        return f"docker.io/{rest}"
+    if not slash:
+        return f"docker.io/library/{value}"
+    if "." in first or ":" in first or first == "localhost" or any(char in first for char in "*?["):
+        return value
+    return f"docker.io/{value}"
+
+
 def _family(value: str) -> str:
     if value.strip().lower() in FAMILY_VALUES:
         return value.strip().lower()
@@ -232,6 +254,7 @@ Severity = Annotated[str, BeforeValidator(_choice(SEVERITY_WORDS))]
 FailOn = Annotated[str, BeforeValidator(_choice(FAIL_ON_WORDS))]
 Word = Annotated[str, AfterValidator(_non_empty)]
 ImageGlob = Annotated[str, AfterValidator(_glob(spaces=False))]
+ImageNameGlob = Annotated[str, AfterValidator(_glob(spaces=False)), AfterValidator(_image_name)]
 PathGlob = Annotated[str, AfterValidator(_glob(spaces=True))]
 FamilyName = Annotated[str, AfterValidator(_family)]
 Host = Annotated[str, AfterValidator(_host)]
@@ -292,7 +315,7 @@ class ConfigFile(_Section):
     rules: dict[Word, Any] | None = None
     per_file_ignores: dict[PathGlob, list[Word]] | None = None
     build_args: dict[ArgName, ArgValue] | None = None
-    families: dict[ImageGlob, FamilyName] | None = None
+    families: dict[ImageNameGlob, FamilyName] | None = None
     fleet: FleetSection | None = None
     min_tensorflow: Version | None = None
     max_base_age_days: Annotated[int, Field(ge=0)] | None = None
