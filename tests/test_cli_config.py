@@ -1144,3 +1144,13 @@ def test_a_family_pattern_with_a_tag_is_a_clear_error(repo: Path) -> None:
         "without a tag or digest",
         (),
     )
+
+
+def test_a_baseline_works_from_another_directory(cli: Cli, repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (repo / "svc").mkdir()
+    write(repo, "svc/Dockerfile", CACHE_ONLY)
+    assert cli(["--write-baseline", "b.json", "svc/Dockerfile"]).exit_code == 0
+    assert '"path": "svc/Dockerfile"' in (repo / "b.json").read_text()
+    monkeypatch.chdir(repo / "svc")
+    result = cli(["--baseline", "../b.json", "Dockerfile"])
+    assert (result.exit_code, result.stdout) == (0, "No problems found (1 file checked).\n")

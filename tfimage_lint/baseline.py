@@ -100,7 +100,7 @@ def baseline_path(path: str, root: str | os.PathLike[str] | None = None) -> str:
     if path == STDIN_PATH:
         return path
     base = os.path.abspath(os.fspath(root) if root is not None else os.getcwd())
-    full = os.path.normpath(os.path.join(base, path))
+    full = os.path.abspath(path)  # report paths are relative to the current directory
     try:
         relative = os.path.relpath(full, base)
     except ValueError:  # another drive on Windows

@@ -77,6 +77,11 @@ def parse_build_args(values: Iterable[str]) -> dict[str, str]:
     return build_args
 
 
+def _folder_of(path: str) -> str:
+    """The absolute folder holding ``path``."""
+    return os.path.dirname(os.path.abspath(path))
+
+
 def _split_tokens(values: Sequence[str]) -> list[str]:
     return [token.strip() for value in values for token in value.split(",") if token.strip()]
 
@@ -234,13 +239,15 @@ def check(
     if baseline_report and not baseline_file:
         _fail("--baseline-report needs --baseline FILE")
     try:
-        baseline = Baseline.load(baseline_file) if baseline_file else None
+        # paths in a baseline are relative to its own folder, so it works from any directory
+        baseline = Baseline.load(baseline_file, _folder_of(baseline_file)) if baseline_file else None
     except BaselineError as exc:
         _fail(str(exc))
     results, read_errors, ran = _lint_targets(chooser, cli, targets.files, stdin_filename)
     if write_baseline:
         try:
-            Baseline.from_reports([report for report, _ in results]).write(write_baseline)
+            reports_now = [report for report, _ in results]
+            Baseline.from_reports(reports_now, _folder_of(write_baseline)).write(write_baseline)
         except BaselineError as exc:
             _fail(str(exc))
         count = sum(len(report.findings) for report, _ in results)
