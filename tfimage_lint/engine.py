@@ -45,6 +45,8 @@ class FileReport:
     findings: tuple[Finding, ...]
     source_lines: tuple[str, ...] = ()
     internal_errors: tuple[str, ...] = ()
+    #: Findings silenced by suppression comments (not counted, not failing; SARIF may list them).
+    suppressed: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,10 @@ class Linter:
         ignored = self._ignored_in(path)
         if ignored:
             kept = [finding for finding in kept if finding.rule_id not in ignored]
-        return FileReport(path, tuple(sorted(kept, key=lambda f: f.sort_key)), syntax.source_lines, tuple(errors))
+        suppressed = tuple(sorted(outcome.suppressed, key=lambda f: f.sort_key))
+        return FileReport(
+            path, tuple(sorted(kept, key=lambda f: f.sort_key)), syntax.source_lines, tuple(errors), suppressed
+        )
 
     def _ignored_in(self, path: str) -> frozenset[str]:
         """Rule ids the configuration's ``per-file-ignores`` drop for ``path``."""

@@ -32,6 +32,8 @@ class SuppressionOutcome:
     kept: list[Finding]
     unused: list[tuple[int, str]]
     unknown: list[tuple[int, str]]
+    #: Findings an inline or global suppression comment silenced (SARIF can still report them).
+    suppressed: list[Finding] = field(default_factory=list)
 
 
 def parse_suppressions(syntax: ParseResult) -> tuple[list[Suppression], list[tuple[int, str]]]:
@@ -80,10 +82,13 @@ def apply_suppressions(
 ) -> SuppressionOutcome:
     """Drop suppressed findings; report unused and unknown suppression tokens as ``(line, message)``."""
     kept: list[Finding] = []
+    silenced: list[Finding] = []
     unsuppressible = {rule.id for rule in registry.rules if not rule.suppressible}
     for finding in findings:
         if finding.rule_id in unsuppressible or not _suppress(finding, suppressions):
             kept.append(finding)
+        else:
+            silenced.append(finding)
     unused: list[tuple[int, str]] = []
     unknown: list[tuple[int, str]] = []
     for suppression in suppressions:
@@ -100,7 +105,7 @@ def apply_suppressions(
                 unused.append(
                     (suppression.line, f"unused suppression of {rule.id} {rule.name}: no such finding {where}")
                 )
-    return SuppressionOutcome(kept, unused, unknown)
+    return SuppressionOutcome(kept, unused, unknown, silenced)
 
 
 def _suppress(finding: Finding, suppressions: list[Suppression]) -> bool:
