@@ -1023,3 +1023,27 @@ def test_a_secret_line_is_hidden_from_every_finding_on_it(cli):
     assert "DF020" in result.output and "TF305" in result.output
     assert SECRET not in result.output
     assert result.output.count("2 | (line not shown: it holds a secret)") == 2
+
+
+def test_several_formats_are_paired_with_their_outputs(cli, tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM tensorflow/tensorflow:latest-gpu\n")
+    report = tmp_path / "report.json"
+    result = cli(["--format", "json", "--output", str(report), "--format", "text", "-q", str(dockerfile)])
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{dockerfile}:1:1: error TF101 floating-base-tag")
+    assert [f["rule_id"] for f in json.loads(report.read_text())["files"][0]["findings"]] == ["TF101"]
+
+
+def test_two_formats_on_standard_output_is_a_usage_error(cli, tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.19\n")
+    result = cli(["--format", "json", "--format", "text", str(tmp_path / "Dockerfile")])
+    assert result.exit_code == 2
+    assert "several --format options would write to standard output" in result.output
+
+
+def test_an_output_without_its_format_is_a_usage_error(cli, tmp_path):
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.19\n")
+    result = cli(["--output", "a.json", "--output", "b.json", str(tmp_path / "Dockerfile")])
+    assert result.exit_code == 2
+    assert "more --output than --format options" in result.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -75,6 +76,24 @@ def parse_build_args(values: Iterable[str]) -> dict[str, str]:
         elif name in os.environ:
             build_args[name] = os.environ[name]
     return build_args
+
+
+def _output_plan(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str | None]]:
+    """Pair each --format with the --output at the same position; the rest go to standard output."""
+    formats = list(formats) or ["text"]
+    if len(outputs) > len(formats):
+        _fail("more --output than --format options: give each --output its --format")
+    plan = [(name, outputs[index] if index < len(outputs) else None) for index, name in enumerate(formats)]
+    if sum(output is None for _, output in plan) > 1:
+        _fail("several --format options would write to standard output: give all but one an --output FILE")
+    return plan
+
+
+def _utc_now() -> str:
+    """The current UTC time in ISO 8601 with a ``Z``, as SARIF wants it."""
+    import datetime
+
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _folder_of(path: str) -> str:
@@ -149,8 +168,23 @@ def main() -> None:
 
 @main.command("check")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--output", "-o", metavar="FILE", help="Write the report to FILE instead of standard output.")
+@click.option(
+    "--format",
+    "output_formats",
+    type=click.Choice(["text", "json", "sarif", "github", "junit", "gitlab", "checkstyle"]),
+    multiple=True,
+    help="Output format (default text); repeat with --output for several: --format sarif -o r.sarif --format text.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "outputs",
+    metavar="FILE",
+    multiple=True,
+    help="Write the report of the matching --format (same position) to FILE; formats without one go to stdout.",
+)
+@click.option("--sarif-category", default="tfimage-lint/", show_default=True, help="SARIF automationDetails.id.")
+@click.option("--sarif-include-suppressed", is_flag=True, help="Emit suppressed findings in SARIF (kind inSource).")
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
@@ -187,8 +221,10 @@ def main() -> None:
 @click.version_option(__version__, prog_name=PROG)
 def check(
     paths: tuple[str, ...],
-    output_format: str,
-    output: str | None,
+    output_formats: tuple[str, ...],
+    outputs: tuple[str, ...],
+    sarif_category: str,
+    sarif_include_suppressed: bool,
     fail_on: str | None,
     config_file: str | None,
     policy: str | None,
@@ -218,6 +254,8 @@ def check(
 
     if sum(bool(option) for option in (config_file, policy, isolated)) > 1:
         _fail("--config, --policy and --isolated exclude each other")
+    plan = _output_plan(output_formats, outputs)
+    started = _utc_now()
     registry = _load_registry()
     chooser = ConfigChooser(registry, config_file=config_file, policy=policy, isolated=isolated)
     cli = CommandLine(
@@ -263,26 +301,35 @@ def check(
                 _stderr("baseline", line)
     reports = [report for report, _ in results]
     io_errors = targets.errors + read_errors
-    if reports or not io_errors:
-        if output_format == "json":
-            from tfimage_lint.reporters.json_report import render_json
-
-            text = render_json(reports)
-        else:
-            from tfimage_lint.reporters.text import render_text
-
-            text = render_text(reports, color=_color_enabled(no_color, output, output_format), quiet=quiet)
-        _write(text, output)
-    for message in io_errors:
-        _stderr("error", message)
-    if io_errors:
-        sys.exit(EXIT_ERROR)
     failing = any(
         threshold != "never" and finding.severity.rank >= Severity(threshold).rank
         for report, threshold in results
         for finding in report.findings
     )
-    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+    exit_code = EXIT_ERROR if io_errors else (EXIT_FINDINGS if failing else EXIT_OK)
+    if reports or not io_errors:
+        from tfimage_lint.reporters.context import RenderContext
+        from tfimage_lint.reporters.dispatch import render
+
+        ctx = RenderContext(
+            rules=tuple(rule for rule in registry.rules if rule.id in ran),
+            exit_code=exit_code,
+            fail_on=fail_on or "warning",
+            root=os.getcwd(),
+            errors=tuple(io_errors),
+            command_line=tuple(sys.argv),
+            start_time=started,
+            end_time=_utc_now(),
+            sarif_category=sarif_category,
+            include_suppressed=sarif_include_suppressed,
+            quiet=quiet,
+        )
+        for output_format, output in plan:
+            color = output_format == "text" and _color_enabled(no_color, output, output_format)
+            _write(render(output_format, reports, replace(ctx, color=color)), output)
+    for message in io_errors:
+        _stderr("error", message)
+    sys.exit(exit_code)
 
 
 @main.command("config")
