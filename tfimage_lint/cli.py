@@ -89,6 +89,12 @@ def _output_plan(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[s
     return plan
 
 
+def _strictest(thresholds: Sequence[str]) -> str | None:
+    """The most demanding fail-on of the runs (``info`` < ``warning`` < ``error`` < ``never``)."""
+    order = ("info", "warning", "error", "never")
+    return min(thresholds, key=order.index) if thresholds else None
+
+
 def _utc_now() -> str:
     """The current UTC time in ISO 8601 with a ``Z``, as SARIF wants it."""
     import datetime
@@ -314,7 +320,7 @@ def check(
         ctx = RenderContext(
             rules=tuple(rule for rule in registry.rules if rule.id in ran),
             exit_code=exit_code,
-            fail_on=fail_on or "warning",
+            fail_on=_strictest([threshold for _, threshold in results]) or fail_on or "warning",
             root=os.getcwd(),
             errors=tuple(io_errors),
             command_line=tuple(sys.argv),
