@@ -20,7 +20,7 @@ def is_dockerfile_name(name: str) -> bool:
     lowered = name.lower()
     if lowered.endswith(NOT_DOCKERFILE_SUFFIXES):
         return False
-    if lowered in _STEMS or lowered.endswith(".dockerfile"):
+    if lowered in _STEMS or lowered.endswith((".dockerfile", ".containerfile")):
         return True
     return lowered.startswith(tuple(f"{stem}{sep}" for stem in _STEMS for sep in "._-"))
 
