@@ -365,8 +365,28 @@ def _value_model(annotation: Any) -> type[BaseModel]:
 @lru_cache(maxsize=256)
 def options_model(rule: type[Rule]) -> type[BaseModel]:
     """The pydantic model of a rule's options (from its ``option_specs``; unknown options are errors)."""
-    fields: dict[str, Any] = {name: (spec.type, spec.default) for name, spec in rule.option_specs.items()}
+    fields: dict[str, Any] = {
+        name: (_lenient_date(spec.type), spec.default) for name, spec in rule.option_specs.items()
+    }
     return create_model(f"{rule.id}Options", __config__=ConfigDict(extra="forbid", strict=True), **fields)
+
+
+def _lenient_date(annotation: Any) -> Any:
+    """A ``date`` option also accepts a quoted ISO date (YAML and TOML users write both)."""
+    import datetime as dt
+
+    if annotation is not dt.date:
+        return annotation
+
+    def parse(value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                return value
+        return value
+
+    return Annotated[dt.date, BeforeValidator(parse)]
 
 
 def validate_options(rule: type[Rule], options: Mapping[str, Any], source: Source, path: KeyPath) -> dict[str, Any]:
