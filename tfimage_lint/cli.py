@@ -484,3 +484,13 @@ def compare(images: tuple[str, ...], output_format: str, no_color: bool) -> None
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def _register_smoke_commands() -> None:
+    """`probe` (and `smoke`, when present) live in tfimage_lint.smoke; their modules import only click."""
+    from tfimage_lint.smoke.probe_cli import probe
+
+    main.add_command(probe)
+
+
+_register_smoke_commands()

@@ -1,0 +1,1 @@
+"""Tests of the GPU smoke test (probe, verdict, probe command)."""
