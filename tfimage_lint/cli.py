@@ -487,10 +487,12 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def _register_smoke_commands() -> None:
-    """`probe` (and `smoke`, when present) live in tfimage_lint.smoke; their modules import only click."""
+    """`probe` and `smoke` live in tfimage_lint.smoke; their modules import only click at load time."""
     from tfimage_lint.smoke.probe_cli import probe
+    from tfimage_lint.smoke.smoke_cli import smoke
 
     main.add_command(probe)
+    main.add_command(smoke)
 
 
 _register_smoke_commands()

@@ -1,0 +1,236 @@
+"""``tfimage-lint smoke``: build the image, run the probe in it (with GPUs), and say whether TensorFlow works.
+
+Exit codes: 0 the verdict passed, 1 it failed, 2 the smoke test could not run (no daemon, a failed build, a bad
+argument, an interruption).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+PROG = "tfimage-lint"
+EXIT_PASS, EXIT_FAIL, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+def _error(message: str) -> None:
+    click.echo(f"{PROG} smoke: error: {message}", err=True)
+
+
+class _Status:
+    """A one-line live status on a terminal (every step on its own line elsewhere); full log with --verbose."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+        self.tty = sys.stderr.isatty()
+        self.dirty = False
+
+    def __call__(self, message: str) -> None:
+        if message.startswith("\n"):  # a verbose log line
+            self.clear()
+            click.echo(message[1:], err=True)
+            return
+        if self.tty:
+            width = 100
+            click.echo("\r\033[K" + message[:width], err=True, nl=False)
+            self.dirty = True
+        else:
+            click.echo(message, err=True)
+
+    def clear(self) -> None:
+        if self.dirty:
+            click.echo("\r\033[K", err=True, nl=False)
+            self.dirty = False
+
+
+def _parse_build_args(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not key or not sep:
+            raise click.BadParameter(f"{value!r} is not K=V", param_hint="--build-arg")
+        out[key] = rest
+    return out
+
+
+def _parse_expect(value: str | None) -> int | str | None:
+    if value is None:
+        return None
+    if value == "any":
+        return "any"
+    if value.isdigit():
+        return int(value)
+    raise click.BadParameter(f"{value!r} is neither a number nor 'any'", param_hint="--expect-gpus")
+
+
+def _lint_first(dockerfile: str, context: str | None, build_args: dict[str, str], gate: bool) -> bool:
+    """Lint with the default rules; show error-level findings. Returns False when the gate should stop the run."""
+    from tfimage_lint.analysis.context import DirectoryContext
+    from tfimage_lint.engine import Linter, LintOptions
+    from tfimage_lint.findings import Severity
+    from tfimage_lint.registry import load_registry
+
+    registry = load_registry()
+    options = LintOptions(build_args=build_args, context_dir=context)
+    linter = Linter(registry, registry.select(None), options)
+    path = Path(dockerfile)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        _error(f"cannot read {dockerfile}: {exc.strerror or exc}")
+        return False
+    folder = context or str(path.resolve().parent)
+    report = linter.lint_bytes(data, str(path), DirectoryContext(folder))
+    errors = [finding for finding in report.findings if finding.severity == Severity.ERROR]
+    for finding in errors:
+        click.echo(f"{path}:{finding.line}:{finding.column}: {finding.rule_id} {finding.message}", err=True)
+    if errors:
+        word = "finding" if len(errors) == 1 else "findings"
+        if gate:
+            _error(f"{len(errors)} error-level lint {word}; not building (--lint-gate)")
+            return False
+        click.echo(f"lint: {len(errors)} error-level {word} (building anyway; --lint-gate makes them fatal)", err=True)
+    return True
+
+
+def render_text(result: Any) -> str:
+    """A human summary of one smoke run: the verdict module's report, then what this run did."""
+    from tfimage_lint.smoke.verdict import render_text as render_verdict
+
+    verdict = result.verdict
+    if result.outcome.probe is not None:
+        text = render_verdict(verdict, result.outcome.probe)
+    else:
+        lines = [f"{'PASS' if result.passed else 'FAIL'}: {getattr(verdict, 'summary', '')}"]
+        for item in getattr(verdict, "diagnosis", None) or []:
+            lines.append(f"diagnosis: {getattr(item, 'problem', item)}")
+            if getattr(item, "fix", ""):
+                lines.append(f"  fix: {item.fix}")
+        text = "\n".join(lines) + "\n"
+    extra = []
+    if result.outcome.daemon_error:
+        extra.append(f"daemon said: {result.outcome.daemon_error}")
+    if result.outcome.timed_out:
+        extra.append("the probe container was killed")
+    extra.append(f"image: {result.image}" + (" (kept)" if result.kept_image else " (removed)" if result.built else ""))
+    extra.extend(f"cleanup problem: {problem}" for problem in result.cleanup_problems)
+    return text + "\n".join(extra) + "\n"
+
+
+@click.command("smoke")
+@click.argument("dockerfile", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--context", "context", type=click.Path(file_okay=False), help="Build context (default: the Dockerfile's folder)."
+)
+@click.option("--build-arg", "build_args", multiple=True, metavar="K=V", help="A build argument (repeatable).")
+@click.option("--target", help="The build stage to build.")
+@click.option("--image", "image", metavar="REF", help="Test an existing image instead of building (never removed).")
+@click.option("--gpus", metavar="all|N|device=0,1", help="GPUs to request for the probe container (DeviceRequest).")
+@click.option("--expect-gpus", metavar="N|any", help="GPUs TensorFlow must see (default: all GPUs requested).")
+@click.option("--cpu-ok", is_flag=True, help="Accept an image where TensorFlow runs on the CPU only.")
+@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds before the probe is killed.")
+@click.option("--keep-image", is_flag=True, help="Keep the built image (tagged tfimage-lint-smoke:<run id>).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option("--cleanup", is_flag=True, help="Remove every container and image a smoke run left behind, and exit.")
+@click.option("--lint-gate", is_flag=True, help="Do not build when the lint finds error-level problems.")
+@click.option("--shm-size", default="2g", show_default=True, help="Shared memory for the probe container.")
+@click.option("--memory", "mem_limit", default="8g", show_default=True, help="Memory limit of the probe container.")
+@click.option("--pids-limit", type=int, default=4096, show_default=True, help="Process limit of the probe container.")
+@click.option("--verbose", "-v", is_flag=True, help="Show the full build log.")
+def smoke(
+    dockerfile: str | None,
+    context: str | None,
+    build_args: tuple[str, ...],
+    target: str | None,
+    image: str | None,
+    gpus: str | None,
+    expect_gpus: str | None,
+    cpu_ok: bool,
+    timeout: float,
+    keep_image: bool,
+    fmt: str,
+    output: str | None,
+    cleanup: bool,
+    lint_gate: bool,
+    shm_size: str,
+    mem_limit: str,
+    pids_limit: int,
+    verbose: bool,
+) -> None:
+    """Build the image, run a probe in it with the GPUs requested, and check that TensorFlow sees and uses them.
+
+    Lints DOCKERFILE first (error-level findings shown; --lint-gate makes them fatal), checks that the Docker
+    daemon is reachable (DOCKER_HOST, else the current Docker context), builds with the labels
+    tfimage-lint.smoke=<run id>, runs the probe (no network, memory/pids limits, --shm-size, --timeout) and
+    removes the container and the built image (unless --keep-image), also on failure, timeout and Ctrl-C.
+
+    Exit codes: 0 pass, 1 fail (with a diagnosis), 2 could not run (no daemon, build failed, bad arguments).
+    Needs the optional extra: pip install 'tfimage-lint[smoke]'.
+    """
+    from tfimage_lint.smoke.runner import SmokeError, SmokeOptions, cleanup_leftovers, connect, run_smoke
+
+    status = _Status(verbose)
+    try:
+        if cleanup:
+            client = connect()
+            removed = cleanup_leftovers(client)
+            click.echo("\n".join(f"removed {item}" for item in removed) or "nothing to clean up")
+            sys.exit(EXIT_PASS)
+        parsed_args = _parse_build_args(build_args)
+        expected = _parse_expect(expect_gpus)
+        if not image and not dockerfile:
+            dockerfile = "Dockerfile"
+        if dockerfile and not image and not Path(dockerfile).is_file():
+            raise SmokeError(f"no Dockerfile at {dockerfile}", fix="give the Dockerfile's path, or use --image REF")
+        if dockerfile and Path(dockerfile).is_file() and not _lint_first(dockerfile, context, parsed_args, lint_gate):
+            sys.exit(EXIT_CANNOT_RUN)
+        options = SmokeOptions(
+            dockerfile=dockerfile,
+            context=context,
+            build_args=parsed_args,
+            target=target,
+            image=image,
+            gpus=gpus,
+            timeout=timeout,
+            keep_image=keep_image,
+            mem_limit=mem_limit,
+            pids_limit=pids_limit,
+            shm_size=shm_size,
+            verbose=verbose,
+        )
+        result = run_smoke(options, expect_gpus=expected, cpu_ok=cpu_ok, status=status)
+    except click.BadParameter as exc:
+        status.clear()
+        _error(exc.format_message())
+        sys.exit(EXIT_CANNOT_RUN)
+    except SmokeError as exc:
+        status.clear()
+        if exc.log_tail:
+            click.echo(f"--- last {len(exc.log_tail)} lines of the build log ---", err=True)
+            for line in exc.log_tail:
+                click.echo(line, err=True)
+            click.echo("---", err=True)
+        _error(exc.one_line())
+        sys.exit(EXIT_CANNOT_RUN)
+    except KeyboardInterrupt:
+        status.clear()
+        _error("interrupted; the container and the built image were removed")
+        sys.exit(EXIT_CANNOT_RUN)
+    status.clear()
+    text = json.dumps(result.to_json(), indent=2, sort_keys=True) + "\n" if fmt == "json" else render_text(result)
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _error(f"cannot write {output}: {exc.strerror or exc}")
+            sys.exit(EXIT_CANNOT_RUN)
+        if fmt == "json":
+            click.echo(render_text(result), nl=False)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_PASS if result.passed else EXIT_FAIL)
