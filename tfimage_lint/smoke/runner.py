@@ -12,6 +12,8 @@ import contextlib
 import io
 import json
 import os
+import shutil
+import subprocess
 import tarfile
 import time
 import uuid
@@ -99,6 +101,8 @@ class SmokeResult:
     kept_image: bool = False
     build_seconds: float = 0.0
     cleanup_problems: list[str] = field(default_factory=list)
+    #: The preflight checks: the daemon, the host driver and whether it satisfies the image's CUDA.
+    preflight: dict[str, Any] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -114,6 +118,7 @@ class SmokeResult:
             "built": self.built,
             "kept_image": self.kept_image,
             "image_cuda": self.image_cuda,
+            "preflight": self.preflight,
             "build_seconds": round(self.build_seconds, 2),
             "passed": self.passed,
             "summary": getattr(verdict, "summary", ""),
@@ -229,6 +234,132 @@ def daemon_summary(client: Any) -> dict[str, Any]:
         "default_runtime": info.get("DefaultRuntime"),
         "nvidia_runtime_hint": "nvidia" in runtimes,
     }
+
+
+def host_driver(
+    *,
+    read_driver: Callable[[], dict[str, Any]] | None = None,
+    which: Callable[[str], str | None] = shutil.which,
+    run: Callable[..., Any] = subprocess.run,
+) -> dict[str, Any]:
+    """The host's NVIDIA driver: the probe's NVML/libcuda reader in this process, else ``nvidia-smi``, else unknown.
+
+    Returns ``source`` (``nvml``, ``libcuda``, ``nvidia-smi`` or ``unknown``), ``driver_version`` and
+    ``cuda_driver_version`` (the CUDA version the driver supports) when known, and ``attempts`` (what failed).
+    """
+    attempts: list[str] = []
+    if read_driver is None:
+        from tfimage_lint.smoke.probe import driver_section
+
+        read_driver = driver_section
+    try:
+        info = read_driver()
+    except Exception as exc:  # the reader guards itself; this is belt and braces
+        info = {"source": "unknown", "attempts": [f"{type(exc).__name__}: {exc}"]}
+    attempts.extend(str(item) for item in info.get("attempts") or [])
+    if info.get("source") in ("nvml", "libcuda") and (info.get("driver_version") or info.get("cuda_driver_version")):
+        return {
+            "source": info["source"],
+            "driver_version": info.get("driver_version"),
+            "cuda_driver_version": info.get("cuda_driver_version"),
+            "attempts": attempts,
+        }
+    smi = which("nvidia-smi")
+    if smi:
+        try:
+            done = run(
+                [smi, "--query-gpu=driver_version", "--format=csv,noheader"],
+                capture_output=True,
+                text=True,
+                timeout=15,
+                check=False,
+            )
+            versions = [line.strip() for line in (done.stdout or "").splitlines() if line.strip()]
+            if done.returncode == 0 and versions:
+                return {
+                    "source": "nvidia-smi",
+                    "driver_version": versions[0],
+                    "cuda_driver_version": None,
+                    "attempts": attempts,
+                }
+            attempts.append(f"nvidia-smi: exit {done.returncode}: {(done.stderr or done.stdout or '').strip()[:200]}")
+        except (OSError, subprocess.SubprocessError) as exc:
+            attempts.append(f"nvidia-smi: {type(exc).__name__}: {exc}")
+    else:
+        attempts.append("nvidia-smi: not on PATH")
+    return {"source": "unknown", "driver_version": None, "cuda_driver_version": None, "attempts": attempts}
+
+
+def _major_minor(text: Any) -> tuple[int, int] | None:
+    if not isinstance(text, str):
+        return None
+    parts = text.strip().split(".")
+    try:
+        return int(parts[0]), int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    except ValueError:
+        return None
+
+
+def driver_compatibility(cuda_driver_version: str | None, image_cuda: str | None) -> dict[str, Any]:
+    """Whether a driver supporting CUDA ``cuda_driver_version`` satisfies an image built for ``image_cuda``.
+
+    The same comparison as TF401 (major/minor): ``ok`` when the driver's CUDA is at least the image's;
+    ``minor-compat`` when only the major matches (minor-version compatibility: kernels run, PTX JIT does not);
+    ``too-old`` when the driver's major is older; ``unknown`` when either side is not known.
+    """
+    have, need = _major_minor(cuda_driver_version), _major_minor(image_cuda)
+    if need is None:
+        return {"status": "unknown", "message": "the image's CUDA version is not known"}
+    if have is None:
+        message = f"the host driver's CUDA version is not known (the image needs {image_cuda})"
+        return {"status": "unknown", "message": message}
+    if have >= need:
+        message = f"the driver supports CUDA {cuda_driver_version} >= the image's {image_cuda}"
+        return {"status": "ok", "message": message}
+    if have[0] == need[0]:
+        return {
+            "status": "minor-compat",
+            "message": f"the driver supports CUDA {cuda_driver_version}, older than the image's {image_cuda}: "
+            "minor-version compatibility only (kernels run, PTX JIT compilation will not)",
+            "fix": "upgrade the host's NVIDIA driver (or add the cuda-compat package) if kernels fail to load",
+        }
+    return {
+        "status": "too-old",
+        "message": f"the driver supports CUDA {cuda_driver_version} but the image needs CUDA {image_cuda}",
+        "fix": "upgrade the host's NVIDIA driver, or use an image built for an older CUDA",
+    }
+
+
+def preflight_lines(preflight: Mapping[str, Any]) -> list[str]:
+    """The preflight checks as ``preflight: ...`` lines for the text report."""
+    lines: list[str] = []
+    daemon = preflight.get("daemon") or {}
+    if daemon:
+        version = daemon.get("server_version") or "unknown version"
+        runtimes = ", ".join(daemon.get("runtimes") or []) or "none listed"
+        where = daemon.get("address")
+        lines.append(f"preflight: Docker daemon at {where}: reachable ({version}; runtimes: {runtimes})")
+    host = preflight.get("host_driver") or {}
+    if host:
+        if host.get("source") == "unknown":
+            lines.append("preflight: host driver: unknown (no NVML, no libcuda, no nvidia-smi here)")
+        else:
+            cuda = host.get("cuda_driver_version") or "unknown"
+            lines.append(
+                f"preflight: host driver: {host.get('driver_version') or 'unknown'} "
+                f"({host.get('source')}), supports CUDA {cuda}"
+            )
+    if "image_cuda" in preflight:
+        lines.append(f"preflight: image CUDA: {preflight.get('image_cuda') or 'unknown'}")
+    compat = preflight.get("driver_satisfies_image") or {}
+    if compat:
+        word = {"ok": "yes", "minor-compat": "minor-version compatibility", "too-old": "NO"}.get(
+            compat.get("status"), "unknown"
+        )
+        lines.append(f"preflight: driver satisfies the image: {word}: {compat.get('message')}")
+        if compat.get("fix"):
+            lines.append(f"  fix: {compat['fix']}")
+    return lines
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -703,6 +834,8 @@ def run_smoke(
     if client is None:
         say(f"connecting to the Docker daemon at {_daemon_address()}")
         client = connect()
+    preflight: dict[str, Any] = {"daemon": {"address": _daemon_address(), "reachable": True, **daemon_summary(client)}}
+    preflight["host_driver"] = host_driver()
     run_id = new_run_id()
     built_image: str | None = None
     result: SmokeResult | None = None
@@ -724,6 +857,10 @@ def run_smoke(
             build_seconds = time.monotonic() - begun
             image = built_image
         image_cuda = image_cuda_from(client, image)
+        preflight["image_cuda"] = image_cuda
+        preflight["driver_satisfies_image"] = driver_compatibility(
+            preflight["host_driver"].get("cuda_driver_version"), image_cuda
+        )
         outcome = run_probe(client, image, options, run_id, say)
         verdict = _judge(outcome, options, expect_gpus=expect_gpus, cpu_ok=cpu_ok, image_cuda=image_cuda)
         result = SmokeResult(
@@ -735,6 +872,7 @@ def run_smoke(
             built=built_image is not None,
             kept_image=bool(built_image and options.keep_image),
             build_seconds=build_seconds,
+            preflight=preflight,
         )
         return result
     finally:

@@ -98,8 +98,11 @@ def _lint_first(dockerfile: str, context: str | None, build_args: dict[str, str]
 
 
 def render_text(result: Any) -> str:
-    """A human summary of one smoke run: the verdict module's report, then what this run did."""
+    """A human summary of one smoke run: the preflight lines, the verdict module's report, then what this run did."""
+    from tfimage_lint.smoke.runner import preflight_lines
     from tfimage_lint.smoke.verdict import render_text as render_verdict
+
+    preflight = "".join(line + "\n" for line in preflight_lines(getattr(result, "preflight", None) or {}))
 
     verdict = result.verdict
     if result.outcome.probe is not None:
@@ -118,7 +121,121 @@ def render_text(result: Any) -> str:
         extra.append("the probe container was killed")
     extra.append(f"image: {result.image}" + (" (kept)" if result.kept_image else " (removed)" if result.built else ""))
     extra.extend(f"cleanup problem: {problem}" for problem in result.cleanup_problems)
-    return text + "\n".join(extra) + "\n"
+    return preflight + text + "\n".join(extra) + "\n"
+
+
+JUNIT_SUITE = "tfimage-lint smoke"
+
+
+def _diagnosis_text(verdict: Any) -> str:
+    lines = [str(getattr(verdict, "summary", "") or "")]
+    lines.extend(f"reason: {reason}" for reason in getattr(verdict, "reasons", None) or [])
+    diagnosis = getattr(verdict, "diagnosis", None) or []
+    for item in diagnosis if isinstance(diagnosis, (list, tuple)) else [diagnosis]:
+        lines.append(f"diagnosis: {getattr(item, 'problem', item)}")
+        if getattr(item, "fix", ""):
+            lines.append(f"  fix: {item.fix}")
+    return "\n".join(line for line in lines if line)
+
+
+def render_junit(result: Any) -> str:
+    """JUnit XML: one testcase per check (preflight daemon, build, probe run, verdict); probe JSON in system-out."""
+    import xml.etree.ElementTree as ET
+
+    from tfimage_lint.reporters.junit import xml_body, xml_safe
+    from tfimage_lint.smoke.runner import preflight_lines
+
+    cases: list[tuple[ET.Element, str]] = []
+
+    def case(name: str, seconds: float = 0.0) -> ET.Element:
+        element = ET.Element("testcase", classname=JUNIT_SUITE, name=name, time=f"{seconds:.3f}")
+        cases.append((element, "passed"))
+        return element
+
+    def fail(element: ET.Element, kind: str, message: str, text: str) -> None:
+        tag = {"failure": "failure", "error": "error", "skipped": "skipped"}[kind]
+        child = ET.SubElement(element, tag, message=xml_safe(message[:500]))
+        if kind != "skipped":
+            child.set("type", tag)
+        if text:
+            child.text = xml_body(text)
+        cases[-1] = (element, kind)
+
+    preflight = getattr(result, "preflight", None) or {}
+    lines = preflight_lines(preflight)
+    daemon = case("preflight: daemon")
+    daemon_lines = [line for line in lines if "Docker daemon" in line]
+    ET.SubElement(daemon, "system-out").text = xml_body("\n".join(daemon_lines))
+    driver = case("preflight: host driver")
+    ET.SubElement(driver, "system-out").text = xml_body(
+        "\n".join(line for line in lines if "Docker daemon" not in line)
+    )
+    compat = preflight.get("driver_satisfies_image") or {}
+    if compat.get("status") == "too-old":
+        message = str(compat.get("message", ""))
+        fail(driver, "failure", message, f"{message}\nfix: {compat.get('fix', '')}")
+
+    build = case("build", result.build_seconds)
+    if not result.built:
+        fail(build, "skipped", f"an existing image was tested: {result.image}", "")
+
+    outcome = result.outcome
+    run = case("probe run", outcome.duration_s)
+    if outcome.run_error:
+        details = [outcome.run_error]
+        if outcome.daemon_error:
+            details.append(f"daemon said: {outcome.daemon_error}")
+        details.extend(outcome.stderr.splitlines()[-50:])
+        fail(run, "failure", outcome.run_error, "\n".join(details))
+
+    verdict_case = case("verdict")
+    if not result.passed:
+        summary = str(getattr(result.verdict, "summary", "") or "failed")
+        fail(verdict_case, "failure", summary, _diagnosis_text(result.verdict))
+    probe_json = json.dumps(outcome.probe, indent=2, sort_keys=True) if outcome.probe is not None else "null"
+    ET.SubElement(verdict_case, "system-out").text = xml_body(probe_json)
+    return _junit_document([element for element, _ in cases], [kind for _, kind in cases])
+
+
+def render_junit_error(exc: Any) -> str:
+    """JUnit XML for a run that could not happen (exit 2): one testcase with an error element."""
+    import xml.etree.ElementTree as ET
+
+    from tfimage_lint.reporters.junit import xml_body, xml_safe
+
+    name = "build" if getattr(exc, "step", "") or getattr(exc, "log_tail", ()) else "preflight: daemon"
+    element = ET.Element("testcase", classname=JUNIT_SUITE, name=name, time="0.000")
+    error = ET.SubElement(element, "error", type="error", message=xml_safe(exc.one_line()[:500]))
+    error.text = xml_body("\n".join([exc.one_line(), *exc.log_tail]))
+    return _junit_document([element], ["error"])
+
+
+def _junit_document(cases: list[Any], kinds: list[str]) -> str:
+    import xml.etree.ElementTree as ET
+
+    from tfimage_lint.reporters.junit import to_xml
+
+    counts = {
+        "tests": str(len(cases)),
+        "failures": str(kinds.count("failure")),
+        "errors": str(kinds.count("error")),
+    }
+    root = ET.Element("testsuites", name=JUNIT_SUITE, **counts)
+    suite = ET.SubElement(root, "testsuite", name=JUNIT_SUITE, **counts, skipped=str(kinds.count("skipped")))
+    suite.extend(cases)
+    return to_xml(root)
+
+
+def _write(text: str, output: str | None) -> bool:
+    if not output:
+        click.echo(text, nl=False)
+        return True
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _error(f"cannot write {output}: {exc.strerror or exc}")
+        return False
+    return True
 
 
 @click.command("smoke")
@@ -134,7 +251,7 @@ def render_text(result: Any) -> str:
 @click.option("--cpu-ok", is_flag=True, help="Accept an image where TensorFlow runs on the CPU only.")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds before the probe is killed.")
 @click.option("--keep-image", is_flag=True, help="Keep the built image (tagged tfimage-lint-smoke:<run id>).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the report to FILE instead of stdout.")
 @click.option("--cleanup", is_flag=True, help="Remove every container and image a smoke run left behind, and exit.")
 @click.option("--lint-gate", is_flag=True, help="Do not build when the lint finds error-level problems.")
@@ -216,21 +333,22 @@ def smoke(
                 click.echo(line, err=True)
             click.echo("---", err=True)
         _error(exc.one_line())
+        if fmt == "junit":
+            _write(render_junit_error(exc), output)
         sys.exit(EXIT_CANNOT_RUN)
     except KeyboardInterrupt:
         status.clear()
         _error("interrupted; the container and the built image were removed")
         sys.exit(EXIT_CANNOT_RUN)
     status.clear()
-    text = json.dumps(result.to_json(), indent=2, sort_keys=True) + "\n" if fmt == "json" else render_text(result)
-    if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _error(f"cannot write {output}: {exc.strerror or exc}")
-            sys.exit(EXIT_CANNOT_RUN)
-        if fmt == "json":
-            click.echo(render_text(result), nl=False)
+    if fmt == "json":
+        text = json.dumps(result.to_json(), indent=2, sort_keys=True) + "\n"
+    elif fmt == "junit":
+        text = render_junit(result)
     else:
-        click.echo(text, nl=False)
+        text = render_text(result)
+    if not _write(text, output):
+        sys.exit(EXIT_CANNOT_RUN)
+    if output and fmt != "text":
+        click.echo(render_text(result), nl=False)
     sys.exit(EXIT_PASS if result.passed else EXIT_FAIL)
