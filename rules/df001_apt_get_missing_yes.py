@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tfimage_lint.analysis.apt_settings import configured_before, options_hidden
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.packages import SystemCommand, parse_system
 from tfimage_lint.rule import Rule, RuleContext
@@ -26,7 +27,6 @@ _SIMULATE = frozenset({"simulate", "just-print", "dry-run", "recon", "no-act"})
 #: ``APT::Get::Assume-Yes "true";`` written to an apt.conf file by an earlier command or heredoc.
 _CONFIGURED_YES_RE = re.compile(r"APT::Get::Assume-Yes\s*\"?\s*(?:true|yes|1|on)\b", re.IGNORECASE)
 #: Unknown words that may hold options (``$APT_OPTS``, ``${INSTALL_FLAGS}``, ``$APT_ARGS``).
-_OPTION_VARIABLE_RE = re.compile(r"OPT|FLAG|(?<![A-Z])ARGS?(?![A-Z])", re.IGNORECASE)
 
 
 def _quiet_level(value: str) -> int:
@@ -76,22 +76,6 @@ def _answers_yes(command: SystemCommand) -> bool | None:
     return command.manager != "aptitude" and quiet >= 2
 
 
-def _configured_before(installs: StageInstalls, command: Command) -> bool:
-    """``APT::Get::Assume-Yes "true";`` written by an earlier command (or heredoc) of this stage chain."""
-    for stage in installs.chain():
-        for instruction in stage.stage.instructions:
-            if instruction.start_line >= command.instruction.start_line:
-                break
-            if any(_CONFIGURED_YES_RE.search(heredoc.content) for heredoc in instruction.heredocs):
-                return True
-        for other in stage.commands:
-            if other is command:
-                return False
-            if any(word.known and _CONFIGURED_YES_RE.search(word.text) for word in other.words):
-                return True
-    return False
-
-
 def _answers_y(command: Command) -> bool:
     """``yes``, ``echo y``, ``printf 'y\\n'``: a command whose output answers the prompt."""
     if command.name == "yes":
@@ -114,11 +98,6 @@ def _after_yes_pipe(installs: StageInstalls, command: Command) -> bool:
                 and _answers_y(previous)
             )
     return False
-
-
-def _options_unknown(command: Command) -> bool:
-    """An unknown word that may hold options (``$APT_OPTS``): whether ``-y`` is there cannot be known."""
-    return any(not word.known and _OPTION_VARIABLE_RE.search(word.raw) for word in command.args)
 
 
 class AptGetMissingYes(Rule):
@@ -175,9 +154,11 @@ class AptGetMissingYes(Rule):
             for command in (*installs.system, *(parsed for parsed in onbuild if parsed is not None)):
                 if command.family != "apt" or command.subcommand not in _PROMPTING:
                     continue
-                if _answers_yes(command) is not False or _options_unknown(command.command):
+                if _answers_yes(command) is not False or options_hidden(command.command):
                     continue
-                if _after_yes_pipe(installs, command.command) or _configured_before(installs, command.command):
+                if _after_yes_pipe(installs, command.command) or configured_before(
+                    installs, command.command, _CONFIGURED_YES_RE
+                ):
                     continue
                 yield self._report(ctx, command)
 

@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tfimage_lint.analysis.apt_settings import configured_before, options_hidden
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.packages import SystemCommand, parse_system
 from tfimage_lint.rule import Rule, RuleContext
 
 if TYPE_CHECKING:
-    from tfimage_lint.analysis.installs import StageInstalls
-    from tfimage_lint.shell import Command
+    pass
 
 #: apt's spellings of a false boolean.
 _FALSE = frozenset({"false", "no", "0", "off", "without", "disable"})
@@ -21,7 +21,6 @@ _SHORT_WITH_VALUE = frozenset("octa")
 #: ``APT::Install-Recommends "false";`` written to an apt.conf file by an earlier command or heredoc.
 _CONFIGURED_RE = re.compile(r"APT::Install-Recommends\s*\"?\s*(?:false|no|0|off)\b", re.IGNORECASE)
 #: Unknown words that may hold options (``$APT_OPTS``, ``${INSTALL_FLAGS}``, ``$APT_ARGS``).
-_OPTION_VARIABLE_RE = re.compile(r"OPT|FLAG|(?<![A-Z])ARGS?(?![A-Z])", re.IGNORECASE)
 
 
 def _config_values(command: SystemCommand) -> list[tuple[str, str]]:
@@ -55,27 +54,6 @@ def _skips_recommends(command: SystemCommand) -> bool:
         if command.manager == "aptitude" and (name in ("-R", "--without-recommends")):
             return True
     return any(key == "apt::install-recommends" and value in _FALSE for key, value in _config_values(command))
-
-
-def _configured_before(installs: StageInstalls, command: Command) -> bool:
-    """``APT::Install-Recommends "false";`` written by an earlier command (or heredoc) of this stage chain."""
-    for stage in installs.chain():
-        for instruction in stage.stage.instructions:
-            if instruction.start_line >= command.instruction.start_line:
-                break
-            if any(_CONFIGURED_RE.search(heredoc.content) for heredoc in instruction.heredocs):
-                return True
-        for other in stage.commands:
-            if other is command:
-                return False
-            if any(word.known and _CONFIGURED_RE.search(word.text) for word in other.words):
-                return True
-    return False
-
-
-def _options_unknown(command: Command) -> bool:
-    """An unknown word that may hold options (``$APT_OPTS``): what it holds cannot be known."""
-    return any(not word.known and _OPTION_VARIABLE_RE.search(word.raw) for word in command.args)
 
 
 class AptNoInstallRecommends(Rule):
@@ -128,9 +106,9 @@ class AptNoInstallRecommends(Rule):
             for command in (*installs.system, *(parsed for parsed in onbuild if parsed is not None)):
                 if command.family != "apt" or command.subcommand != "install" or not command.packages:
                     continue
-                if _skips_recommends(command) or _options_unknown(command.command):
+                if _skips_recommends(command) or options_hidden(command.command):
                     continue
-                if _configured_before(installs, command.command):
+                if configured_before(installs, command.command, _CONFIGURED_RE):
                     continue
                 shell = command.command
                 message = (
