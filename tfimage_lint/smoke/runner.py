@@ -70,6 +70,8 @@ class SmokeOptions:
     shm_size: str = "2g"
     network: bool = False
     verbose: bool = False
+    #: The image's CUDA version from the knowledge base (a known base); else ``docker inspect`` tells.
+    known_cuda: str | None = None
 
 
 @dataclass
@@ -856,7 +858,7 @@ def run_smoke(
             built_image, _log = build_image(client, options, run_id, say)
             build_seconds = time.monotonic() - begun
             image = built_image
-        image_cuda = image_cuda_from(client, image)
+        image_cuda = options.known_cuda or image_cuda_from(client, image)
         preflight["image_cuda"] = image_cuda
         preflight["driver_satisfies_image"] = driver_compatibility(
             preflight["host_driver"].get("cuda_driver_version"), image_cuda

@@ -67,24 +67,38 @@ def _parse_expect(value: str | None) -> int | str | None:
     raise click.BadParameter(f"{value!r} is neither a number nor 'any'", param_hint="--expect-gpus")
 
 
-def _lint_first(dockerfile: str, context: str | None, build_args: dict[str, str], gate: bool) -> bool:
-    """Lint with the default rules; show error-level findings. Returns False when the gate should stop the run."""
+def _lint_first(
+    dockerfile: str, context: str | None, build_args: dict[str, str], gate: bool
+) -> tuple[bool, str | None]:
+    """Lint with the configuration that governs the file; show error-level findings.
+
+    Returns (go on, the CUDA version the knowledge base knows for the final stage's base): False
+    when the gate should stop the run; the CUDA version is used by the preflight before
+    ``docker inspect``.
+    """
     from tfimage_lint.analysis.context import DirectoryContext
-    from tfimage_lint.engine import Linter, LintOptions
+    from tfimage_lint.config.chooser import ConfigChooser
+    from tfimage_lint.config.errors import ConfigError
     from tfimage_lint.findings import Severity
     from tfimage_lint.registry import load_registry
+    from tfimage_lint.settings import CommandLine, SettingsError, run_settings
 
     registry = load_registry()
-    options = LintOptions(build_args=build_args, context_dir=context)
-    linter = Linter(registry, registry.select(None), options)
+    try:
+        config = ConfigChooser(registry).for_path(dockerfile)
+        linter = run_settings(registry, config, CommandLine(build_args=build_args, context_dir=context)).linter
+    except (ConfigError, SettingsError) as exc:
+        _error(str(exc))
+        return False, None
     path = Path(dockerfile)
     try:
         data = path.read_bytes()
     except OSError as exc:
         _error(f"cannot read {dockerfile}: {exc.strerror or exc}")
-        return False
+        return False, None
     folder = context or str(path.resolve().parent)
     report = linter.lint_bytes(data, str(path), DirectoryContext(folder))
+    known_cuda = _known_base_cuda(data, str(path), {**config.build_args, **build_args}, config)
     errors = [finding for finding in report.findings if finding.severity == Severity.ERROR]
     for finding in errors:
         click.echo(f"{path}:{finding.line}:{finding.column}: {finding.rule_id} {finding.message}", err=True)
@@ -92,9 +106,27 @@ def _lint_first(dockerfile: str, context: str | None, build_args: dict[str, str]
         word = "finding" if len(errors) == 1 else "findings"
         if gate:
             _error(f"{len(errors)} error-level lint {word}; not building (--lint-gate)")
-            return False
+            return False, known_cuda
         click.echo(f"lint: {len(errors)} error-level {word} (building anyway; --lint-gate makes them fatal)", err=True)
-    return True
+    return True, known_cuda
+
+
+def _known_base_cuda(data: bytes, path: str, build_args: dict[str, str], config: Any) -> str | None:
+    """The knowledge base's CUDA version of the last stage's base image, when it knows one."""
+    from tfimage_lint.facts import compute_facts
+    from tfimage_lint.model.build import build_model
+    from tfimage_lint.syntax.parser import parse_dockerfile
+
+    try:
+        dockerfile = build_model(parse_dockerfile(data), path, build_args)
+        if not dockerfile.stages:
+            return None
+        facts = compute_facts(dockerfile, config.families)
+        known = facts.image_facts(dockerfile.stages[-1])
+    except Exception:  # the preflight falls back to docker inspect
+        return None
+    value = known.cuda.value if known is not None else None
+    return value if value and value[0].isdigit() else None
 
 
 def render_text(result: Any) -> str:
@@ -304,8 +336,11 @@ def smoke(
             dockerfile = "Dockerfile"
         if dockerfile and not image and not Path(dockerfile).is_file():
             raise SmokeError(f"no Dockerfile at {dockerfile}", fix="give the Dockerfile's path, or use --image REF")
-        if dockerfile and Path(dockerfile).is_file() and not _lint_first(dockerfile, context, parsed_args, lint_gate):
-            sys.exit(EXIT_CANNOT_RUN)
+        known_cuda = None
+        if dockerfile and Path(dockerfile).is_file():
+            go_on, known_cuda = _lint_first(dockerfile, context, parsed_args, lint_gate)
+            if not go_on:
+                sys.exit(EXIT_CANNOT_RUN)
         options = SmokeOptions(
             dockerfile=dockerfile,
             context=context,
@@ -319,6 +354,7 @@ def smoke(
             pids_limit=pids_limit,
             shm_size=shm_size,
             verbose=verbose,
+            known_cuda=None if image else known_cuda,
         )
         result = run_smoke(options, expect_gpus=expected, cpu_ok=cpu_ok, status=status)
     except click.BadParameter as exc:
