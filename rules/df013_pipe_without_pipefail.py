@@ -12,14 +12,14 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.dockerfile import BaseKind
 from tfimage_lint.rule import Rule, RuleContext
 from tfimage_lint.shell.command import Word
-from tfimage_lint.shell.script import DEFAULT_SHELL, POSIX_SHELLS
+from tfimage_lint.shell.script import DEFAULT_SHELL, POSIX_SHELLS, text_locator
+from tfimage_lint.shell.treesitter import ByteOffsets, bash_parser
 from tfimage_lint.shell.wrappers import unwrap
 from tfimage_lint.syntax.nodes import Heredoc, Instruction
 
@@ -225,7 +225,7 @@ def _run_pipes(ins: Instruction, shell: _Shell) -> list[_Pipe]:
         unit = _heredoc_unit(heredoc, text, blanked, commands, shell)
         if unit is not None:
             pipefail, label, fix = unit
-            locate = _text_locator(heredoc.content, heredoc.start_line, 1)
+            locate = text_locator(heredoc.content, heredoc.start_line, 1)
             pipes.extend(_scan(heredoc.content, locate, pipefail, label, fix, 1)[0])
     return pipes
 
@@ -279,12 +279,12 @@ def _scan(
 
     ``shown`` is the text as written, when ``text`` had its heredoc markers blanked.
     """
-    parser = _parser()
+    parser = bash_parser()
     data = text.encode("utf-8", errors="surrogatepass")
     tree = parser.parse(data) if parser is not None else None
     if tree is None or tree.root_node.has_error:
         return _fallback(text, locate, pipefail, child, fix), []
-    offsets = _Offsets(text, data)
+    offsets = ByteOffsets(text, data)
     pipes: list[_Pipe] = []
     commands: list[tuple[int, tuple[str, ...]]] = []
     stack: list[tuple[Any, _Scope]] = [(tree.root_node, _Scope(pipefail))]
@@ -310,7 +310,7 @@ def _scan(
 
 
 def _command(
-    texts: list[str], nodes: list[Any], scope: _Scope, locate: Locator, offsets: _Offsets, depth: int
+    texts: list[str], nodes: list[Any], scope: _Scope, locate: Locator, offsets: ByteOffsets, depth: int
 ) -> list[_Pipe]:
     """Apply a ``set``/``shopt`` to the scope; scan the script of a ``sh -c``."""
     inner = unwrap(tuple(Word(text, text, 0, 0) for text in texts))[0]
@@ -436,29 +436,6 @@ def _dash_c(words: Sequence[str]) -> tuple[int, bool, str, str] | None:
 
 
 # -- tree-sitter ---------------------------------------------------------------------------------
-
-
-@cache
-def _parser() -> Any:
-    try:
-        import tree_sitter_bash
-        from tree_sitter import Language, Parser
-    except ImportError:  # pragma: no cover - a dependency; the fallback scan keeps the rule working
-        return None
-    return Parser(Language(tree_sitter_bash.language()))
-
-
-class _Offsets:
-    """Byte offsets of the UTF-8 script back to character offsets."""
-
-    def __init__(self, text: str, data: bytes) -> None:
-        self._ascii = len(text) == len(data)
-        self._data = data
-
-    def char(self, byte_offset: int) -> int:
-        if self._ascii:
-            return byte_offset
-        return len(self._data[:byte_offset].decode("utf-8", errors="replace"))
 
 
 def _words(node: Any) -> tuple[list[str], list[Any]]:
@@ -619,13 +596,3 @@ def _json_locator(ins: Instruction, arg: str, start: int) -> Locator:
         first = ins.locate(start)
         return lambda offset: first
     return lambda offset: ins.locate(index + 1 + offset)
-
-
-def _text_locator(text: str, first_line: int, first_column: int) -> Locator:
-    def locate(offset: int) -> tuple[int, int]:
-        newlines = text.count("\n", 0, offset)
-        if newlines == 0:
-            return first_line, first_column + offset
-        return first_line + newlines, offset - text.rfind("\n", 0, offset)
-
-    return locate

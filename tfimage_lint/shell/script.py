@@ -342,16 +342,16 @@ def _logical_locator(instruction: Instruction) -> Locator:
 
 
 def _heredoc_locator(heredoc: Heredoc) -> Locator:
-    return _text_locator(heredoc.content, heredoc.start_line, 1)
+    return text_locator(heredoc.content, heredoc.start_line, 1)
 
 
 def _word_locator(word: Word) -> Locator:
     if word.origin is not None:
         return word.origin
-    return _text_locator(word.text, word.line, word.column)
+    return text_locator(word.text, word.line, word.column)
 
 
-def _text_locator(text: str, first_line: int, first_column: int) -> Locator:
+def text_locator(text: str, first_line: int, first_column: int) -> Locator:
     """Offsets in ``text`` -> lines counted from ``first_line`` (columns exact after a newline)."""
 
     def locate(offset: int) -> tuple[int, int]:

@@ -18,7 +18,8 @@ _SUBSTITUTIONS = frozenset({"command_substitution", "process_substitution"})
 
 
 @cache
-def _parser() -> Any:
+def bash_parser() -> Any:
+    """The tree-sitter-bash parser (None when tree-sitter is not installed)."""
     try:
         import tree_sitter_bash
         from tree_sitter import Language, Parser
@@ -27,7 +28,7 @@ def _parser() -> Any:
     return Parser(Language(tree_sitter_bash.language()))
 
 
-class _Offsets:
+class ByteOffsets:
     """Byte offsets of the UTF-8 script back to character offsets."""
 
     def __init__(self, text: str, data: bytes) -> None:
@@ -35,6 +36,7 @@ class _Offsets:
         self._data = data
 
     def char(self, byte_offset: int) -> int:
+        """The character offset of a byte offset."""
         if self._ascii:
             return byte_offset
         return len(self._data[:byte_offset].decode("utf-8", errors="replace"))
@@ -42,24 +44,24 @@ class _Offsets:
 
 def parse_script(text: str) -> list[RawCommand] | None:
     """The simple commands of ``text`` in source order, or None when it cannot be parsed exactly."""
-    parser = _parser()
+    parser = bash_parser()
     if parser is None:
         return None
     data = text.encode("utf-8", errors="surrogatepass")
     tree = parser.parse(data)
     if tree.root_node.has_error:
         return None
-    offsets = _Offsets(text, data)
+    offsets = ByteOffsets(text, data)
     found: list[RawCommand] = []
     _walk(tree.root_node, found, offsets, nested=False)
     return found
 
 
-def _word(node: Any, offsets: _Offsets) -> RawWord:
+def _word(node: Any, offsets: ByteOffsets) -> RawWord:
     return RawWord(node.text.decode("utf-8", errors="replace"), offsets.char(node.start_byte))
 
 
-def _walk(root: Any, found: list[RawCommand], offsets: _Offsets, *, nested: bool) -> None:
+def _walk(root: Any, found: list[RawCommand], offsets: ByteOffsets, *, nested: bool) -> None:
     """Collect commands in source order; iterative, so deeply nested substitutions cannot overflow."""
     # (node, nested, only_substitutions, piped): inside a command's words only substitutions hold
     # commands; piped marks commands of a pipeline; a str item is a scope marker emitted when reached
@@ -91,7 +93,7 @@ def _walk(root: Any, found: list[RawCommand], offsets: _Offsets, *, nested: bool
         stack.extend((child, inner, False, child_piped) for child in reversed(node.children))
 
 
-def _command_of(node: Any, offsets: _Offsets, nested: bool) -> RawCommand | None:
+def _command_of(node: Any, offsets: ByteOffsets, nested: bool) -> RawCommand | None:
     """A command for ``command``, assignment and ``export``-style nodes; None for other nodes."""
     kind = node.type
     if kind not in ("command", "variable_assignment", "variable_assignments", "declaration_command"):
