@@ -4,53 +4,31 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
+from tfimage_lint.analysis.filesystem import UNKNOWN_MARK, expand_marked
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.dockerfile import BaseKind, Stage
 from tfimage_lint.rule import Rule, RuleContext
 from tfimage_lint.syntax.nodes import Instruction
-from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
 
-_UNKNOWN = "\x00"
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
-
-
-def expand_path(word: str, env: Mapping[str, str], escape: str) -> str | None:
-    """``word`` after quote and variable processing, each unknown variable replaced by a NUL marker.
-
-    A reference with a fallback (``${D:-/app}``) takes the fallback when ``D`` has no known value.
-    None when BuildKit would refuse to expand the word.
-    """
-    try:
-        result = ShellLex(escape).process(word, env)
-    except ShellError:
-        return None
-    tolerant = {ref.name for ref in result.references if ref.tolerates_unset}
-    missing = {name for name in result.unmatched if name not in tolerant}
-    if not missing:
-        return result.result
-    marked = dict(env) | {name: _UNKNOWN for name in missing}
-    try:
-        return ShellLex(escape).process(word, marked).result
-    except ShellError:
-        return None
 
 
 def is_absolute(path: str | None) -> bool | None:
     """True for ``/x``, ``\\\\x`` and Windows drive paths (``C:\\\\x``, ``c:/x``); None when unknown."""
-    if not path or path[0] == _UNKNOWN:
+    if not path or path[0] == UNKNOWN_MARK:
         return None
     if path[0] in "/\\" or _DRIVE_RE.match(path):
         return True
-    if path[0].isalpha() and len(path) > 1 and path[1] == _UNKNOWN:
+    if path[0].isalpha() and len(path) > 1 and path[1] == UNKNOWN_MARK:
         return None  # `C$X`: a drive letter may follow
     return False
 
 
 def display(path: str) -> str:
     """A path for messages, unknown parts shown as ``$?``."""
-    return path.replace(_UNKNOWN, "$?")
+    return path.replace(UNKNOWN_MARK, "$?")
 
 
 class RelativeWorkdir(Rule):
@@ -101,7 +79,7 @@ class RelativeWorkdir(Rule):
             for position, ins in enumerate(stage.instructions):
                 if ins.keyword != "workdir" or not ins.args:
                     continue
-                path = expand_path(ins.args[0], stage.environment_at(position), escape)
+                path = expand_marked(ins.args[0], stage.environment_at(position), escape)
                 absolute = is_absolute(path)
                 previous = workdir
                 workdir = _next_workdir(previous, path, absolute)
@@ -114,7 +92,7 @@ class RelativeWorkdir(Rule):
     ) -> Finding:
         where = ins.find(ins.args[0])
         column = where[1] if where is not None and where[0] == ins.start_line else 1
-        shown = display(path) if _UNKNOWN not in path else ins.args[0]
+        shown = display(path) if UNKNOWN_MARK not in path else ins.args[0]
         message = f"WORKDIR {shown!r} is relative: it is resolved against the previous working directory"
         if previous is not None and result is not None:
             message += f" ({previous!r} here, giving {result!r}); write {result!r}"
@@ -135,7 +113,7 @@ def _initial_workdir(stage: Stage, final_workdirs: list[str | None]) -> str | No
 
 def _next_workdir(previous: str | None, path: str | None, absolute: bool | None) -> str | None:
     """The working directory after ``WORKDIR path`` (None when unknown or a Windows path)."""
-    if path is None or absolute is None or _UNKNOWN in path or "\\" in path or _DRIVE_RE.match(path):
+    if path is None or absolute is None or UNKNOWN_MARK in path or "\\" in path or _DRIVE_RE.match(path):
         return None
     if absolute:
         return posixpath.normpath(path).replace("//", "/")

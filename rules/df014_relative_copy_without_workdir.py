@@ -3,39 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
+from tfimage_lint.analysis.filesystem import UNKNOWN_MARK, expand_marked
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.model.dockerfile import BaseKind, Stage
 from tfimage_lint.rule import Rule, RuleContext
 from tfimage_lint.syntax.nodes import Instruction
-from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
 
-_UNKNOWN = "\x00"
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
-
-
-def _destination(word: str, env: Mapping[str, str], escape: str) -> str | None:
-    """A destination after quote and variable processing, unknown variables as NUL markers; None on error."""
-    try:
-        result = ShellLex(escape).process(word, env)
-    except ShellError:
-        return None
-    tolerant = {ref.name for ref in result.references if ref.tolerates_unset}
-    missing = {name for name in result.unmatched if name not in tolerant}
-    if not missing:
-        return result.result
-    try:
-        return ShellLex(escape).process(word, dict(env) | {name: _UNKNOWN for name in missing}).result
-    except ShellError:
-        return None
 
 
 def _is_relative(path: str | None) -> bool:
     """True only when ``path`` is known to be relative (not ``/x``, ``\\\\x``, ``C:\\\\x`` or unknown)."""
-    if not path or path[0] in (_UNKNOWN, "/", "\\") or _DRIVE_RE.match(path):
+    if not path or path[0] in (UNKNOWN_MARK, "/", "\\") or _DRIVE_RE.match(path):
         return False
-    return not (path[0].isalpha() and len(path) > 1 and path[1] == _UNKNOWN)
+    return not (path[0].isalpha() and len(path) > 1 and path[1] == UNKNOWN_MARK)
 
 
 def _has_workdir(instructions: tuple[Instruction, ...]) -> bool:
@@ -97,10 +80,10 @@ class RelativeCopyWithoutWorkdir(Rule):
                 if inherited or _has_workdir(stage.instructions[:position]):
                     continue
                 raw = ins.args[-1]
-                destination = _destination(raw, stage.environment_at(position), escape)
+                destination = expand_marked(raw, stage.environment_at(position), escape)
                 if not _is_relative(destination):
                     continue
-                shown = destination if destination is not None and _UNKNOWN not in destination else raw
+                shown = destination if destination is not None and UNKNOWN_MARK not in destination else raw
                 base = "/ (scratch)" if stage.root.kind is BaseKind.SCRATCH else "the base image's working directory"
                 message = (
                     f"{ins.keyword.upper()} to the relative destination {shown!r} with no WORKDIR set: "

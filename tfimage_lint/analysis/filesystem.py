@@ -125,3 +125,28 @@ def expand_word(word: str, env: Mapping[str, str], escape: str = "\\") -> str | 
     except ShellError:
         return None
     return None if missing_variables(result) else result.result
+
+
+#: Stands for the value of a variable the linter cannot know, in :func:`expand_marked` results.
+UNKNOWN_MARK = "\x00"
+
+
+def expand_marked(word: str, env: Mapping[str, str], escape: str) -> str | None:
+    """``word`` after quote and variable processing, each unknown variable replaced by a NUL marker.
+
+    A reference with a fallback (``${D:-/app}``) takes the fallback when ``D`` has no known value.
+    None when BuildKit would refuse to expand the word.
+    """
+    try:
+        result = ShellLex(escape).process(word, env)
+    except ShellError:
+        return None
+    tolerant = {ref.name for ref in result.references if ref.tolerates_unset}
+    missing = {name for name in result.unmatched if name not in tolerant}
+    if not missing:
+        return result.result
+    marked = dict(env) | {name: UNKNOWN_MARK for name in missing}
+    try:
+        return ShellLex(escape).process(word, marked).result
+    except ShellError:
+        return None
