@@ -17,6 +17,7 @@ import click
 from tfimage_lint import __version__
 
 if TYPE_CHECKING:
+    from tfimage_lint.baseline import Baseline
     from tfimage_lint.config.chooser import ConfigChooser
     from tfimage_lint.engine import FileReport
     from tfimage_lint.registry import RuleRegistry
@@ -26,13 +27,32 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROG = "tfimage-lint"
 
 
+#: Sub-commands imported only when they run (``name -> "module:attribute"``), to keep start-up lean.
+_LAZY_COMMANDS = {
+    "probe": "tfimage_lint.smoke.probe_cli:probe",
+    "smoke": "tfimage_lint.smoke.smoke_cli:smoke",
+}
+
+
 class _DefaultCommandGroup(click.Group):
-    """A group that runs ``check`` when the first argument is not a sub-command."""
+    """A group that runs ``check`` when the first argument is not a sub-command; some commands load lazily."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        known = args and (args[0] in self.commands or args[0] in _LAZY_COMMANDS)
+        if not args or (not known and args[0] not in ("--help", "-h", "--version")):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
+            import importlib
+
+            module_name, attribute = _LAZY_COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module_name), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
 
 def _stderr(level: str, message: str) -> None:
@@ -105,6 +125,16 @@ def _utc_now() -> str:
 def _folder_of(path: str) -> str:
     """The absolute folder holding ``path``."""
     return os.path.dirname(os.path.abspath(path))
+
+
+def _load_baseline(path: str) -> Baseline:
+    """The baseline in ``path``; its paths are relative to its own folder, so it works from any directory."""
+    from tfimage_lint.baseline import Baseline, BaselineError
+
+    try:
+        return Baseline.load(path, _folder_of(path))
+    except BaselineError as exc:
+        _fail(str(exc))
 
 
 def _split_tokens(values: Sequence[str]) -> list[str]:
@@ -278,17 +308,13 @@ def check(
     targets = collect_targets(paths)
     for warning in targets.warnings:
         _stderr("warning", warning)
-    from tfimage_lint.baseline import Baseline, BaselineError
-
     if baseline_report and not baseline_file:
         _fail("--baseline-report needs --baseline FILE")
-    try:
-        # paths in a baseline are relative to its own folder, so it works from any directory
-        baseline = Baseline.load(baseline_file, _folder_of(baseline_file)) if baseline_file else None
-    except BaselineError as exc:
-        _fail(str(exc))
+    baseline = _load_baseline(baseline_file) if baseline_file else None
     results, read_errors, ran = _lint_targets(chooser, cli, targets.files, stdin_filename)
     if write_baseline:
+        from tfimage_lint.baseline import Baseline, BaselineError
+
         try:
             reports_now = [report for report, _ in results]
             Baseline.from_reports(reports_now, _folder_of(write_baseline)).write(write_baseline)
@@ -485,14 +511,3 @@ def compare(images: tuple[str, ...], output_format: str, no_color: bool) -> None
 if __name__ == "__main__":  # pragma: no cover
     main()
 
-
-def _register_smoke_commands() -> None:
-    """`probe` and `smoke` live in tfimage_lint.smoke; their modules import only click at load time."""
-    from tfimage_lint.smoke.probe_cli import probe
-    from tfimage_lint.smoke.smoke_cli import smoke
-
-    main.add_command(probe)
-    main.add_command(smoke)
-
-
-_register_smoke_commands()

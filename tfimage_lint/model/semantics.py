@@ -6,7 +6,6 @@ counts, a non-JSON SHELL, an invalid stage name. They become DF000 findings.
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from tfimage_lint.syntax.gotext import go_quote, trim_space
@@ -41,6 +40,8 @@ def _flag_errors(ins: Instruction) -> list[str]:
 
 def _unknown_instruction(ins: Instruction) -> str:
     message = f"unknown instruction: {ins.keyword_text or '(empty)'}"
+    import difflib
+
     close = difflib.get_close_matches(ins.keyword, sorted(KNOWN_KEYWORDS), n=1, cutoff=0.6)
     if close:
         message += f" (did you mean {close[0].upper()}?)"

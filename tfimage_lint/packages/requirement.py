@@ -12,6 +12,14 @@ _WHEEL_RE = re.compile(r"^(?P<name>[^-/]+)-(?P<version>[^-/]+)(?:-[^-/]+)?-[^-/]
 _SDIST_RE = re.compile(r"^(?P<name>.+?)-(?P<version>\d[^-/]*)\.(?:tar\.gz|tar\.bz2|zip|tgz)$")
 _EGG_RE = re.compile(r"[#&]egg=([A-Za-z0-9._-]+)")
 _EXTRAS_RE = re.compile(r"^(?P<path>.+?)\[(?P<extras>[A-Za-z0-9._,\s-]*)\]$")
+_PEP508_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+#: ``name[extra,...] op version, ...``: the plain form most requirements take (no marker, URL or parentheses).
+_SIMPLE_RE = re.compile(
+    rf"^(?P<name>{_PEP508_NAME})\s*"
+    rf"(?:\[\s*(?P<extras>{_PEP508_NAME}(?:\s*,\s*{_PEP508_NAME})*)?\s*\])?\s*"
+    r"(?P<spec>(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9_.*+!-]+"
+    r"(?:\s*,\s*(?:~=|===|==|!=|<=|>=|<|>)\s*[A-Za-z0-9_.*+!-]+)*)?\s*$"
+)
 
 
 def canonical_name(name: str) -> str:
@@ -104,6 +112,11 @@ def parse_requirement(
     if editable or _looks_like_path(path):  # pip reads -e as a folder (or a VCS URL, handled above)
         found = _from_location(path, url=False, editable=editable, known=known, line=line, column=column)
         return found.located(raw=text, extras=extras) if extras else found.located(raw=text)
+    simple = _parse_simple(text)
+    if simple is not None:
+        name, simple_extras, specifier = simple
+        return Requirement(name, text, simple_extras, specifier, editable=editable, known=known, line=line,
+                           column=column)  # fmt: skip
     from packaging.requirements import InvalidRequirement
     from packaging.requirements import Requirement as Parsed
 
@@ -125,6 +138,27 @@ def parse_requirement(
         line=line,
         column=column,
     )
+
+
+def _parse_simple(text: str) -> tuple[str, frozenset[str], str] | None:
+    """(name, extras, specifier) of a plain ``name[extras]>=1,<2`` requirement, else None.
+
+    The common case, parsed without :mod:`packaging.requirements`, whose import (markers, platform
+    tags, logging, subprocess) costs more start-up than the rest of a small file's lint. The
+    specifier still goes through ``packaging.specifiers``, so versions are validated and written
+    exactly as ``packaging`` writes them; anything else falls through to the full parser.
+    """
+    match = _SIMPLE_RE.match(text)
+    if match is None:
+        return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        specifier = str(SpecifierSet(match["spec"] or ""))
+    except InvalidSpecifier:
+        return None
+    extras = frozenset(part.strip().lower() for part in (match["extras"] or "").split(",") if part.strip())
+    return canonical_name(match["name"]), extras, specifier
 
 
 def _split_extras(text: str) -> tuple[str, frozenset[str]]:
