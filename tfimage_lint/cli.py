@@ -15,13 +15,11 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from tfimage_lint import __version__
+from tfimage_lint.batch import JOBS_ENV, POOL_MIN_FILES
 
 if TYPE_CHECKING:
     from tfimage_lint.baseline import Baseline
-    from tfimage_lint.config.chooser import ConfigChooser
-    from tfimage_lint.engine import FileReport
     from tfimage_lint.registry import RuleRegistry
-    from tfimage_lint.settings import CommandLine, RunSettings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROG = "tfimage-lint"
@@ -156,43 +154,6 @@ def _color_enabled(no_color: bool, output: str | None, output_format: str) -> bo
     return sys.stdout.isatty()
 
 
-def _lint_targets(
-    chooser: ConfigChooser, cli: CommandLine, targets: Sequence[str], stdin_filename: str | None
-) -> tuple[list[tuple[FileReport, str]], list[str], set[str]]:
-    """Lint each target with its configuration's settings: (report, fail-on) pairs, errors, rules that ran."""
-    from tfimage_lint.config.errors import ConfigError
-    from tfimage_lint.inputs import STDIN, InputError, read_input
-    from tfimage_lint.settings import SettingsError, run_settings
-
-    settings: dict[int, RunSettings] = {}
-    results = []
-    errors = []
-    for target in targets:
-        path = None if target == STDIN else target
-        try:
-            config = chooser.for_path(path)
-            key = id(config)
-            if key not in settings:
-                settings[key] = run_settings(chooser.registry, config, cli)
-        except (ConfigError, SettingsError) as exc:
-            _fail(str(exc))
-        run = settings[key]
-        try:
-            data = read_input(target)
-        except InputError as exc:
-            errors.append(str(exc))
-            continue
-        linter = run.linter
-        if path is None:
-            report = linter.lint_bytes(data, stdin_filename or STDIN, linter.context_for(None))
-        else:
-            report = linter.lint_bytes(data, target, linter.context_for(target))
-        results.append((report, run.fail_on))
-        errors.extend(f"{report.path}: {message}" for message in report.internal_errors)
-    ran = {rule.id for run in settings.values() for rule in run.linter.selected}
-    return results, errors, ran
-
-
 @click.group(cls=_DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name=PROG)
 def main() -> None:
@@ -254,6 +215,15 @@ def main() -> None:
     metavar="CC[,CC...]",
     help="The fleet's GPU compute capabilities, e.g. 8.0,9.0 (enables TF402).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help=f"Processes for many files (default: ${JOBS_ENV} or the CPU count; 1: one process). "
+    f"Fewer than {POOL_MIN_FILES} files always use one process.",
+)
 @click.version_option(__version__, prog_name=PROG)
 def check(
     paths: tuple[str, ...],
@@ -277,6 +247,7 @@ def check(
     context_dir: str | None,
     driver: str | None,
     compute_capabilities: tuple[str, ...],
+    jobs: int | None,
 ) -> None:
     """Lint Dockerfiles; a directory is searched for Dockerfile-like names, '-' reads stdin.
 
@@ -311,7 +282,13 @@ def check(
     if baseline_report and not baseline_file:
         _fail("--baseline-report needs --baseline FILE")
     baseline = _load_baseline(baseline_file) if baseline_file else None
-    results, read_errors, ran = _lint_targets(chooser, cli, targets.files, stdin_filename)
+    from tfimage_lint.batch import BatchError, lint_targets
+
+    try:
+        batch = lint_targets(chooser, cli, targets.files, stdin_filename, jobs)
+    except BatchError as exc:
+        _fail(str(exc))
+    results, read_errors, ran = batch.results, batch.errors, batch.ran
     if write_baseline:
         from tfimage_lint.baseline import Baseline, BaselineError
 
@@ -510,4 +487,3 @@ def compare(images: tuple[str, ...], output_format: str, no_color: bool) -> None
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
