@@ -33,6 +33,16 @@ def trim_space(text: str) -> str:
     return text.strip(GO_SPACE)
 
 
+def byte_view(text: str) -> str:
+    """One character per UTF-8 byte (its Latin-1 reading): what Go's ``rune(s[i])`` loops see."""
+    return text if text.isascii() else text.encode("utf-8", "surrogatepass").decode("latin-1")
+
+
+def from_byte_view(view: str) -> str:
+    """Undo :func:`byte_view`; a character cut in two by the byte loop becomes U+FFFD."""
+    return view if view.isascii() else view.encode("latin-1").decode("utf-8", "replace")
+
+
 def trim_newline(text: str) -> str:
     """``bytes.TrimRight(s, "\\r\\n")``: drops every trailing CR and LF."""
     return text.rstrip("\r\n")

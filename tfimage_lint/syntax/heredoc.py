@@ -10,6 +10,7 @@ from tfimage_lint.syntax.shell_lex import ShellError, ShellLex
 _HEREDOC_RE = re.compile(r"^([0-9]*)<<(-?)[ \t\n\f\r]*([^<]*)$", re.DOTALL)
 
 HEREDOC_KEYWORDS = frozenset({"run", "copy", "add"})
+MAX_UINT64 = 2**64 - 1
 
 
 class HeredocError(ValueError):
@@ -48,7 +49,9 @@ def parse_heredoc_word(word: str) -> HeredocWord | None:
         raise HeredocError(f"internal lexing of heredoc produced inconsistent results: {rest}")
     name, raw = words[0], raw_words[0]
     expand = name.count("'") + name.count('"') == raw.count("'") + raw.count('"')
-    return HeredocWord(name=name, file_descriptor=int(fd_text or 0), expand=expand, chomp=dash == "-")
+    # Go's strconv.ParseUint saturates at the largest uint64 on overflow, and BuildKit ignores the error.
+    file_descriptor = min(int(fd_text or 0), MAX_UINT64)
+    return HeredocWord(name=name, file_descriptor=file_descriptor, expand=expand, chomp=dash == "-")
 
 
 def heredocs_from_line(line: str) -> list[HeredocWord]:

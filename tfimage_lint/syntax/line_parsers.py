@@ -7,7 +7,7 @@ import math
 import sys
 from collections.abc import Callable
 
-from tfimage_lint.syntax.gotext import RE_WHITESPACE, go_quote, is_go_space, trim_left_space
+from tfimage_lint.syntax.gotext import RE_WHITESPACE, byte_view, from_byte_view, go_quote, is_go_space, trim_left_space
 
 
 class LineParseError(ValueError):
@@ -226,17 +226,23 @@ def parse_name_or_name_val(rest: str, escape: str) -> Parsed:
 
 
 def parse_health_config(rest: str, escape: str) -> Parsed:
-    """HEALTHCHECK: the type word (CMD, NONE), then the rest parsed like CMD."""
+    """HEALTHCHECK: the type word (CMD, NONE), then the rest parsed like CMD.
+
+    BuildKit finds the end of the type word byte by byte (``unicode.IsSpace(rune(rest[sep]))``):
+    non-ASCII blanks such as U+2000 do not end it, but a 0x85 or 0xA0 byte inside a character
+    does (the cut character becomes U+FFFD here).
+    """
+    view = byte_view(rest)
     sep = 0
-    while sep < len(rest) and not is_go_space(rest[sep]):
+    while sep < len(view) and not is_go_space(view[sep]):
         sep += 1
     following = sep
-    while following < len(rest) and is_go_space(rest[following]):
+    while following < len(view) and is_go_space(view[following]):
         following += 1
     if sep == 0:
         return [], False
-    command, is_json = parse_maybe_json(rest[following:], escape)
-    return [rest[:sep], *command], is_json
+    command, is_json = parse_maybe_json(from_byte_view(view[following:]), escape)
+    return [from_byte_view(view[:sep]), *command], is_json
 
 
 LINE_PARSERS: dict[str, Callable[[str, str], Parsed]] = {

@@ -68,7 +68,20 @@ def parse_dockerfile(data: bytes) -> ParseResult:
             line = data.count(b"\n", 0, exc.start) + 1
             return _unparsed(ParseIssue("not a Dockerfile: binary content (NUL bytes and invalid UTF-8)", line, line))
         return _parse_with_invalid_utf8(data)
-    return parse_text(text)
+    result = parse_text(text)
+    return _with_nul_issue(text, result) if "\x00" in text else result
+
+
+def _with_nul_issue(text: str, result: ParseResult) -> ParseResult:
+    """Add an error at the first NUL byte of valid UTF-8 text: BuildKit parses it, but no process can take it."""
+    text = text.removeprefix(_BOM)
+    at = text.index("\x00")
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    issue = ParseIssue(
+        f"NUL byte at column {column}: a Dockerfile is text, and no command or value can hold NUL", line, line, column
+    )
+    return replace(result, errors=tuple(sorted((issue, *result.errors), key=lambda i: i.line)))
 
 
 def _parse_with_invalid_utf8(data: bytes) -> ParseResult:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tfimage_lint.syntax.gotext import RE_WHITESPACE, is_go_space, trim_space
+from tfimage_lint.syntax.gotext import RE_WHITESPACE, byte_view, from_byte_view, is_go_space, trim_space
 
 
 def split_command(line: str) -> tuple[str, str, list[str], str]:
@@ -17,7 +17,18 @@ def split_command(line: str) -> tuple[str, str, list[str], str]:
 
 
 def extract_builder_flags(line: str) -> tuple[str, list[str]]:
-    """Leading ``--flag[=value]`` words; a bare ``--`` ends the flags and is dropped."""
+    """Leading ``--flag[=value]`` words; a bare ``--`` ends the flags and is dropped.
+
+    BuildKit scans this part of the line byte by byte (``rune(line[pos])``): each byte of a
+    non-ASCII character becomes a character of its own in the flag (``é`` turns into ``Ã©``),
+    and the bytes 0x85 and 0xA0 count as blanks.  So does this, on the Latin-1 view of the
+    UTF-8 bytes.
+    """
+    rest, words = _extract_builder_flags(byte_view(line))
+    return from_byte_view(rest), words
+
+
+def _extract_builder_flags(line: str) -> tuple[str, list[str]]:
     in_spaces, in_word, in_quote = 0, 1, 2
     words: list[str] = []
     phase = in_spaces
