@@ -155,12 +155,13 @@ class UnconstrainedInstallOnTfBase(Rule):
             line, column = _locate(install, followed)
             kind = "local project" if followed.project else "requirements file"
             via = f" (included from {followed.via})" if followed.via else ""
+            why = f" ({followed.problem})" if followed.problem else ""
             yield self.finding(
                 ctx, line,
                 f"`{_tool(install)}` reads the {kind} `{followed.written}`{via}, which could not be read from the "
-                "build context, so what it installs is unknown: if it (or a dependency) needs another TensorFlow, "
-                f"pip replaces the TensorFlow here ({_shown(current, base)}). Install with --no-deps or add a "
-                "constraint that pins tensorflow",
+                f"build context{why}, so what it installs is unknown: if it (or a dependency) needs another "
+                f"TensorFlow, pip replaces the TensorFlow here ({_shown(current, base)}). Install with --no-deps or "
+                "add a constraint that pins tensorflow",
                 column=column, severity=Severity.INFO,
             )  # fmt: skip
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -13,6 +14,8 @@ from tfimage_lint.discovery import find_dockerfiles
 from tfimage_lint.syntax.parser import MAX_FILE_BYTES
 
 STDIN = "-"
+#: Open for reading without waiting on a FIFO or taking a terminal; binary on Windows.
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
 class InputError(Exception):
@@ -58,10 +61,20 @@ def collect_targets(paths: Sequence[str]) -> Targets:
     return targets
 
 
+def _broken_link(target: str) -> str | None:
+    """Where ``target`` points when it is a symbolic link to nothing (None otherwise)."""
+    try:
+        return os.readlink(target) if os.path.islink(target) else None
+    except OSError:
+        return None
+
+
 def read_input(target: str) -> bytes:
     """The bytes of ``target`` (``-`` is standard input), at most ``MAX_FILE_BYTES + 1`` of them.
 
     Reading stops just past the size the parser accepts, so a huge file or device costs no memory.
+    Only regular files are read: the check is made on the opened file (``O_NONBLOCK``, so opening
+    a FIFO never waits for a writer), which a file swapped after discovery cannot get around.
     """
     if target == STDIN:
         stream = getattr(sys.stdin, "buffer", None)
@@ -72,12 +85,19 @@ def read_input(target: str) -> bytes:
         except OSError as exc:
             raise InputError(f"-: {exc.strerror or exc}") from None
     try:
-        mode = os.stat(target).st_mode
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(os.stat(target).st_mode):
             raise InputError(f"{target}: not a regular file")
-        with open(target, "rb") as handle:
+        descriptor = os.open(target, READ_FLAGS)
+        with open(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise InputError(f"{target}: not a regular file")
             return handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
+        link = _broken_link(target)
+        if link is not None:
+            raise InputError(f"{target}: broken symbolic link (to {link}, which does not exist)") from None
         raise InputError(f"{target}: no such file or directory") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(f"{target}: symbolic link loop ({exc.strerror})") from None
         raise InputError(f"{target}: {exc.strerror or exc}") from None

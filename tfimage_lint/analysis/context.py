@@ -2,7 +2,9 @@
 
 :class:`DirectoryContext` reads a folder (``--context DIR``, by default the Dockerfile's).
 Paths are context-relative; ``..`` escapes, absolute paths and symlinks that lead outside
-the folder read as missing, as do files over :data:`MAX_FILE_BYTES`.
+the folder read as missing, as do files over :data:`MAX_FILE_BYTES` and anything that is not
+a regular file (a FIFO, a device, a folder), which is never opened.
+:meth:`DirectoryContext.unreadable_reason` says which of these kept a file from being read.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
+import stat
 from typing import Protocol
 
 MAX_FILE_BYTES = 1 << 20
+#: Open for reading without waiting on a FIFO swapped in after the check, nor taking a terminal.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
 
 
 class BuildContext(Protocol):
@@ -65,17 +70,50 @@ class DirectoryContext:
         return full
 
     def read_text(self, path: str) -> str | None:
-        """Read a file of the context (None when missing, outside or too large)."""
+        """Read a file of the context (None when missing, outside, not a regular file or too large).
+
+        The type and size are checked before opening and again on the opened file, and at most
+        ``MAX_FILE_BYTES + 1`` bytes are read, so a FIFO, a device or a growing file cannot hang
+        the linter or fill its memory.
+        """
         full = self._inside(path)
-        if full is None or not os.path.isfile(full):
+        if full is None:
             return None
         try:
-            if os.path.getsize(full) > MAX_FILE_BYTES:
+            if not _small_regular_file(os.stat(full)):
                 return None
-            with open(full, "rb") as handle:
-                return handle.read().decode("utf-8", errors="replace")
+            descriptor = os.open(full, _READ_FLAGS)
+            with open(descriptor, "rb") as handle:
+                if not _small_regular_file(os.fstat(descriptor)):
+                    return None
+                data = handle.read(MAX_FILE_BYTES + 1)
         except OSError:
             return None
+        return None if len(data) > MAX_FILE_BYTES else data.decode("utf-8", errors="replace")
+
+    def unreadable_reason(self, path: str) -> str | None:
+        """Why :meth:`read_text` gives None for an existing path (None when it is simply not there)."""
+        relative = normalise(path)
+        if relative is None:
+            return "it is outside the build context"
+        if self._inside(relative) is None:
+            return "it is a symbolic link that leads out of the build context, which is never followed"
+        full = os.path.join(self.root, relative)
+        try:
+            info = os.stat(full)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return f"it cannot be read: {exc.strerror or exc}"
+        if not stat.S_ISREG(info.st_mode):
+            return "it is a folder" if stat.S_ISDIR(info.st_mode) else "it is not a regular file"
+        if info.st_size > MAX_FILE_BYTES:
+            return f"it is larger than {MAX_FILE_BYTES >> 20} MiB, the most the linter reads"
+        try:
+            os.close(os.open(full, _READ_FLAGS))
+        except OSError as exc:
+            return f"it cannot be read: {exc.strerror or exc}"
+        return None
 
     def is_dir(self, path: str) -> bool:
         """Whether the path is a folder inside the context."""
@@ -101,3 +139,8 @@ class DirectoryContext:
     def label(self, path: str) -> str:
         """The normalised context-relative path."""
         return normalise(path) or path
+
+
+def _small_regular_file(info: os.stat_result) -> bool:
+    """A regular file of at most :data:`MAX_FILE_BYTES`."""
+    return stat.S_ISREG(info.st_mode) and info.st_size <= MAX_FILE_BYTES

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tfimage_lint.analysis.context import BuildContext
 from tfimage_lint.analysis.filesystem import ImageFiles
@@ -25,7 +25,10 @@ class FollowedFile:
 
     ``written`` is the path as written, ``context_path`` the build-context file it maps to
     (None when not mapped), ``found`` whether it could be read, ``via`` the including file and
-    line for nested includes.
+    line for nested includes. ``problem`` says what is wrong beyond "not there": why an existing
+    file was not read (too large, not a regular file, a symbolic link out of the context), or
+    that a file found again includes itself (pip refuses such a cycle) or nests too deep. It is
+    an explanation, left out of comparisons.
     """
 
     written: str
@@ -34,6 +37,7 @@ class FollowedFile:
     constraint: bool = False
     project: bool = False
     via: str | None = None
+    problem: str | None = field(default=None, compare=False)
 
 
 class FileFollower:
@@ -50,7 +54,7 @@ class FileFollower:
     def follow(self, written: str, cwd: str | None, *, constraint: bool, line: int, column: int) -> None:
         """Follow a file named on a pip command line (nested includes are looked up in the image too)."""
         image_path = self.files.absolute(written, cwd)
-        self._read(written, image_path, constraint=constraint, line=line, column=column, via=None, depth=0, seen=set())
+        self._read(written, image_path, constraint=constraint, line=line, column=column, via=None, depth=0, chain=())
 
     def _read(
         self,
@@ -62,17 +66,29 @@ class FileFollower:
         column: int,
         via: str | None,
         depth: int,
-        seen: set[str],
+        chain: tuple[tuple[str, str], ...],
     ) -> None:
+        """Read one file; ``chain`` holds the (image path, label) of the files that include it, outermost first."""
         context_path = self.files.context_path(image_path) if image_path else None
         text = self.context.read_text(context_path) if (self.context is not None and context_path) else None
-        self.followed.append(FollowedFile(written, context_path, text is not None, constraint, via=via))
-        if text is None or context_path is None or image_path is None or image_path in seen:
+        label = self.context.label(context_path) if (self.context is not None and context_path) else written
+        problem = None
+        if text is None and context_path is not None:
+            problem = self._why_unreadable(context_path)
+        elif text is not None and image_path in (path for path, _ in chain):
+            cycle = [name for path, name in chain[[path for path, _ in chain].index(image_path) :]] + [label]
+            problem = (
+                f"it includes itself ({' -> '.join(cycle)}): pip stops with an error "
+                "(it 'recursively references itself'; before pip 24.3, a RecursionError)"
+            )
+        elif text is not None and depth >= MAX_INCLUDE_DEPTH:
+            problem = f"it is nested more than {MAX_INCLUDE_DEPTH} includes deep: not followed further"
+        self.followed.append(
+            FollowedFile(written, context_path, text is not None, constraint, via=via, problem=problem)
+        )
+        if text is None or context_path is None or image_path is None or problem is not None:
             return
-        if depth >= MAX_INCLUDE_DEPTH:
-            return
-        seen = seen | {image_path}
-        label = self.context.label(context_path) if self.context is not None else context_path
+        chain = (*chain, (image_path, label))
         parsed = parse_requirements_text(text, self.env)
         target = self.constraints if constraint else self.requirements
         for requirement in parsed.requirements:
@@ -82,8 +98,13 @@ class FileFollower:
             nested = posixpath.normpath(posixpath.join(folder, include.path))
             self._read(
                 include.path, nested, constraint=constraint or include.constraint, line=line, column=column,
-                via=f"{label}:{include.line}", depth=depth + 1, seen=seen,
+                via=f"{label}:{include.line}", depth=depth + 1, chain=chain,
             )  # fmt: skip
+
+    def _why_unreadable(self, context_path: str) -> str | None:
+        """Why the context could not give an existing file (None when it is just not there)."""
+        explain = getattr(self.context, "unreadable_reason", None)
+        return explain(context_path) if explain is not None else None
 
     def follow_project(self, requirement: Requirement, cwd: str | None) -> None:
         """``pip install .`` / ``-e ./pkg``: read ``[project].dependencies`` of its pyproject.toml."""

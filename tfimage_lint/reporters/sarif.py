@@ -325,7 +325,7 @@ class _Locator:
         if relative is None:
             return _Artifact({"uri": _file_uri(absolute)}, absolute)
         posix = PurePosixPath(*Path(relative).parts).as_posix()
-        return _Artifact({"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}, absolute)
+        return _Artifact({"uri": quote(posix, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}, absolute)
 
 
 def _region(finding: Finding, lines: Sequence[str]) -> dict[str, int]:
