@@ -44,7 +44,7 @@ TOKEN_RE = re.compile(
 )
 #: ``scheme://user:password@host`` (and ``scheme://token@host``).
 URL_CREDENTIALS_RE = re.compile(
-    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<user>[^\s/@:'\"]*)(?::(?P<password>[^\s/@'\"]*))?"
+    r"(?<![A-Za-z0-9+.-])(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<user>[^\s/@:'\"]*)(?::(?P<password>[^\s/@'\"]*))?"
     r"@(?P<host>[^\s/:@'\"?#]+)"
 )
 _REFERENCE_RE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
@@ -83,7 +83,9 @@ class Leak:
 
 def url_leaks(text: str) -> list[tuple[re.Match[str], Leak]]:
     """Credentials embedded in URLs of ``text`` (``https://user:token@host``, ``https://token@host``)."""
-    found = []
+    found: list[tuple[re.Match[str], Leak]] = []
+    if "://" not in text:
+        return found
     for match in URL_CREDENTIALS_RE.finditer(text):
         user, password, host = match["user"], match["password"], match["host"]
         if password:

@@ -17,17 +17,38 @@ _OPTION_VARIABLE_RE = re.compile(r"OPT|FLAG|(?<![A-Z])ARGS?(?![A-Z])", re.IGNORE
 def configured_before(installs: StageInstalls, command: Command, setting: re.Pattern[str]) -> bool:
     """Whether an earlier heredoc or command of the stage chain wrote ``setting`` (an apt.conf line)."""
     for stage in installs.chain():
-        for instruction in stage.stage.instructions:
-            if instruction.start_line >= command.instruction.start_line:
-                break
-            if any(setting.search(heredoc.content) for heredoc in instruction.heredocs):
+        heredoc_line, command_index = _first_settings(stage, setting)
+        if stage is not installs:
+            if heredoc_line is not None or command_index is not None:
                 return True
-        for other in stage.commands:
-            if other is command:
-                return False
-            if any(word.known and setting.search(word.text) for word in other.words):
-                return True
+            continue
+        if heredoc_line is not None and heredoc_line < command.instruction.start_line:
+            return True
+        if command_index is not None:
+            position = next((i for i, other in enumerate(stage.commands) if other is command), len(stage.commands))
+            return command_index < position
     return False
+
+
+def _first_settings(stage: StageInstalls, setting: re.Pattern[str]) -> tuple[int | None, int | None]:
+    """(first line of an instruction whose heredoc writes ``setting``, index of the first command that does).
+
+    Computed once per stage and setting, so that checking every apt command stays linear in the file.
+    """
+    key = ("apt-setting", setting.pattern, setting.flags)
+    found = stage.memo.get(key)
+    if found is None:
+        instructions = stage.stage.instructions
+        heredoc_line = next(
+            (ins.start_line for ins in instructions if any(setting.search(h.content) for h in ins.heredocs)), None
+        )
+        command_index = next(
+            (index for index, other in enumerate(stage.commands)
+             if any(word.known and setting.search(word.text) for word in other.words)),
+            None,
+        )  # fmt: skip
+        found = stage.memo[key] = (heredoc_line, command_index)
+    return found  # type: ignore[return-value]
 
 
 def options_hidden(command: Command) -> bool:

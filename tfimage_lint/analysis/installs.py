@@ -74,6 +74,8 @@ class StageInstalls:
     conda: tuple[CondaCommand, ...]
     site_packages_copies: tuple[Instruction, ...]
     parent: StageInstalls | None = None
+    #: Answers computed once per stage by shared helpers (e.g. where apt.conf settings are written).
+    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     def chain(self) -> list[StageInstalls]:
         """The stages this one is built on, oldest first, ending with this one."""

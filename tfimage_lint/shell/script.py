@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 
 from tfimage_lint.shell.command import Command, Word
@@ -352,12 +353,22 @@ def _word_locator(word: Word) -> Locator:
 
 
 def text_locator(text: str, first_line: int, first_column: int) -> Locator:
-    """Offsets in ``text`` -> lines counted from ``first_line`` (columns exact after a newline)."""
+    """Offsets in ``text`` -> lines counted from ``first_line`` (columns exact after a newline).
+
+    Line starts are found once, on the first call, so locating every word of a long heredoc stays linear.
+    """
+    starts: list[int] = []
 
     def locate(offset: int) -> tuple[int, int]:
-        newlines = text.count("\n", 0, offset)
+        if not starts:
+            starts.append(0)
+            found = text.find("\n")
+            while found != -1:
+                starts.append(found + 1)
+                found = text.find("\n", found + 1)
+        newlines = bisect_right(starts, offset) - 1
         if newlines == 0:
             return first_line, first_column + offset
-        return first_line + newlines, offset - text.rfind("\n", 0, offset)
+        return first_line + newlines, offset - starts[newlines] + 1
 
     return locate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 
@@ -59,6 +60,10 @@ class ParseIssue:
     column: int = 1
 
 
+def _segment_offset(segment: SourceSegment) -> int:
+    return segment.offset
+
+
 @dataclass(frozen=True, slots=True)
 class Instruction:
     """One Dockerfile instruction, as BuildKit's parser sees it.
@@ -88,12 +93,9 @@ class Instruction:
         """Map an offset in :attr:`original` to a 1-based (line, column) in the file."""
         if not self.segments:
             return self.start_line, 1
-        chosen = self.segments[0]
-        for segment in self.segments:
-            if segment.offset <= offset:
-                chosen = segment
-            else:
-                break
+        # the last segment starting at or before ``offset`` (segments are in offset order)
+        index = bisect_right(self.segments, offset, key=_segment_offset) - 1
+        chosen = self.segments[max(index, 0)]
         delta = max(0, offset - chosen.offset)
         return chosen.line, chosen.column + delta + 1
 
