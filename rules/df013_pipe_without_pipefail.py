@@ -19,7 +19,7 @@ from tfimage_lint.model.dockerfile import BaseKind
 from tfimage_lint.rule import Rule, RuleContext
 from tfimage_lint.shell.command import Word
 from tfimage_lint.shell.script import DEFAULT_SHELL, POSIX_SHELLS, text_locator
-from tfimage_lint.shell.treesitter import ByteOffsets, bash_parser
+from tfimage_lint.shell.treesitter import MAX_SUBSTITUTION_DEPTH, SUBSTITUTIONS, ByteOffsets, bash_parser
 from tfimage_lint.shell.wrappers import unwrap
 from tfimage_lint.syntax.nodes import Heredoc, Instruction
 
@@ -287,13 +287,18 @@ def _scan(
     offsets = ByteOffsets(text, data)
     pipes: list[_Pipe] = []
     commands: list[tuple[int, tuple[str, ...]]] = []
-    stack: list[tuple[Any, _Scope]] = [(tree.root_node, _Scope(pipefail))]
+    # (node, scope, substitutions around it): deeper substitutions are skipped, as the shell analysis does
+    stack: list[tuple[Any, _Scope, int]] = [(tree.root_node, _Scope(pipefail), 0)]
     while stack:  # iterative: deep `&&` chains cannot overflow
-        node, scope = stack.pop()
+        node, scope, nesting = stack.pop()
         kind = node.type
         if kind in _SUBSHELLS:  # options are inherited, a `set` inside does not come back
+            if kind in SUBSTITUTIONS:
+                nesting += 1
+                if nesting > MAX_SUBSTITUTION_DEPTH:
+                    continue
             inner = _Scope(scope.pipefail)
-            stack.extend((node_child, inner) for node_child in reversed(node.children))
+            stack.extend((node_child, inner, nesting) for node_child in reversed(node.children))
             continue
         if kind == "pipeline" and not scope.pipefail and not _fed_by_yes(node):
             start = offsets.char(_pipeline_start(node))
@@ -305,7 +310,7 @@ def _scan(
             if texts:
                 commands.append((offsets.char(node.start_byte), tuple(texts)))
                 pipes.extend(_command(texts, nodes, scope, locate, offsets, depth))
-        stack.extend((node_child, scope) for node_child in reversed(node.children))
+        stack.extend((node_child, scope, nesting) for node_child in reversed(node.children))
     return pipes, commands
 
 
