@@ -127,11 +127,7 @@ def _shown(pip: PipCommand) -> str:
 
 def _environment(stage: Stage, command: Command) -> dict[str, str]:
     """ARG/ENV values at the command's RUN (or ONBUILD), overridden by its ``NAME=value`` prefixes."""
-    env: dict[str, str] = {}
-    for position, ins in enumerate(stage.instructions):
-        if ins is command.instruction or ins.sub is command.instruction:
-            env.update(stage.environment_at(position))
-            break
+    env: dict[str, str] = dict(stage.environment_before(command.instruction, onbuild=True))
     env.update({name: value for name, value in command.assignments if value is not None})
     return env
 

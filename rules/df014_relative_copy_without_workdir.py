@@ -73,11 +73,11 @@ class RelativeCopyWithoutWorkdir(Rule):
         escape = ctx.dockerfile.syntax.escape_token
         stages = ctx.dockerfile.stages
         for stage in stages:
-            inherited = _inherits_workdir(stage, stages)
+            workdir_set = _inherits_workdir(stage, stages)
             for position, ins in enumerate(stage.instructions):
-                if ins.keyword not in ("copy", "add") or len(ins.args) < 2:
-                    continue
-                if inherited or _has_workdir(stage.instructions[:position]):
+                if ins.keyword == "workdir" and ins.args:
+                    workdir_set = True
+                if ins.keyword not in ("copy", "add") or len(ins.args) < 2 or workdir_set:
                     continue
                 raw = ins.args[-1]
                 destination = expand_marked(raw, stage.environment_at(position), escape)

@@ -169,7 +169,4 @@ def _has_revision(url: str) -> bool:
 
 def _stage_constraint(stage: Stage, command: Command) -> bool:
     """``PIP_CONSTRAINT`` set by an ENV/ARG before the ONBUILD instruction."""
-    for position, ins in enumerate(stage.instructions):
-        if ins is command.instruction or ins.sub is command.instruction:
-            return bool(stage.environment_at(position).get("PIP_CONSTRAINT"))
-    return False
+    return bool(stage.environment_before(command.instruction, onbuild=True).get("PIP_CONSTRAINT"))

@@ -231,10 +231,7 @@ def _word(install: PipInstall, requirement: Requirement) -> Word | None:
 
 def _environment(facts: StageFacts, install: PipInstall) -> Mapping[str, str]:
     """ARG/ENV values before the install's RUN."""
-    for position, instruction in enumerate(facts.stage.instructions):
-        if instruction is install.command.instruction:
-            return facts.stage.environment_at(position)
-    return {}
+    return facts.stage.environment_before(install.command.instruction)
 
 
 def _hidden_gpu_package(word: Word, environment: Mapping[str, str]) -> bool:

@@ -155,12 +155,9 @@ def _other_interpreter(facts: Facts, stage: Stage, command: Command) -> bool:
                 return True
             if name == "ln" and any(_PY_LINK_RE.match(text.rsplit("/", 1)[-1]) for text in texts[1:]):
                 return True
-    instruction = command.instruction
-    for position, ins in enumerate(stage.instructions):
-        if ins is instruction:
-            path = stage.environment_at(position).get("PATH", "")
-            return bool(_OTHER_PYTHON_RE.search(path))
-    return False
+    if stage.position_of(command.instruction) is None:
+        return False
+    return bool(_OTHER_PYTHON_RE.search(stage.environment_before(command.instruction).get("PATH", "")))
 
 
 def _uv_picks_python(texts: list[str]) -> bool:

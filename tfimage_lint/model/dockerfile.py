@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from tfimage_lint.model.imageref import ImageRef
@@ -55,6 +55,30 @@ class Stage:
     #: The ARG/ENV values known just before each instruction, then after the last one
     #: (one more entry than ``instructions``).
     environments: tuple[Mapping[str, str], ...] = ()
+    #: ``id(instruction) -> position``, built on first use (exact instructions, then ONBUILD bodies).
+    _positions: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+    _onbuild_positions: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def position_of(self, instruction: Instruction, *, onbuild: bool = False) -> int | None:
+        """The index of ``instruction`` in :attr:`instructions`; None when it is not in this stage.
+
+        With ``onbuild``, an ONBUILD's body gives the ONBUILD's index. Constant time after the first call,
+        so rules that look up every command's RUN stay linear in the file.
+        """
+        if not self._positions and self.instructions:
+            for position, ins in enumerate(self.instructions):
+                self._positions[id(ins)] = position
+                if ins.sub is not None:
+                    self._onbuild_positions[id(ins.sub)] = position
+        found = self._positions.get(id(instruction))
+        if found is None and onbuild:
+            found = self._onbuild_positions.get(id(instruction))
+        return found
+
+    def environment_before(self, instruction: Instruction, *, onbuild: bool = False) -> Mapping[str, str]:
+        """ARG/ENV values known before ``instruction`` (``{}`` when it is not in this stage)."""
+        position = self.position_of(instruction, onbuild=onbuild)
+        return self.environment_at(position) if position is not None else {}
 
     def environment_at(self, position: int) -> Mapping[str, str]:
         """ARG/ENV values known before ``instructions[position]``; ``len(instructions)`` gives the final ones."""
