@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from tfimage_lint.analysis.installs import PipInstall
-from tfimage_lint.analysis.pip_files import FollowedFile
+from tfimage_lint.analysis.pip_requirements import locate_followed
 from tfimage_lint.facts import StageFacts
 from tfimage_lint.findings import Finding, Severity
 from tfimage_lint.kb import versions
@@ -152,7 +152,7 @@ class UnconstrainedInstallOnTfBase(Rule):
         for followed in install.missing_files:
             if followed.constraint:
                 continue
-            line, column = _locate(install, followed)
+            line, column = locate_followed(install, followed)
             kind = "local project" if followed.project else "requirements file"
             via = f" (included from {followed.via})" if followed.via else ""
             why = f" ({followed.problem})" if followed.problem else ""
@@ -262,22 +262,4 @@ def _env_flag(stage: Stage, command: Command, name: str) -> bool:
     for key, value in command.assignments:
         if key == name:
             return (value or "").lower() in _TRUE
-    environment: Mapping[str, str] = {}
-    for position, instruction in enumerate(stage.instructions):
-        if instruction is command.instruction:
-            environment = stage.environment_at(position)
-            break
-    return environment.get(name, "").lower() in _TRUE
-
-
-def _locate(install: PipInstall, followed: FollowedFile) -> tuple[int, int]:
-    """The word that names a followed file on the command line (else the pip command)."""
-    if followed.via is None:
-        if followed.project:
-            for requirement in install.pip.requirements:
-                if requirement.path == followed.written:
-                    return requirement.line, requirement.column
-        for word in install.pip.requirement_files:
-            if followed.written in (word.text, word.raw):
-                return word.line, word.column
-    return install.command.line, install.command.column
+    return stage.environment_before(command.instruction).get(name, "").lower() in _TRUE

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -21,9 +23,18 @@ def with_rule(rule):
 
 
 def lint_example(rule, block):
-    """Lint a docs block with the fleet and the options the rule's docs assume."""
+    """Lint a docs block with the fleet, the options and the build-context files the rule's docs assume."""
     options = {rule.id: dict(rule.example_options)} if rule.example_options else None
-    return lint_text(block, select=with_rule(rule), fleet=rule.example_fleet, rule_options=options)
+    if not rule.example_files:
+        return lint_text(block, select=with_rule(rule), fleet=rule.example_fleet, rule_options=options)
+    with tempfile.TemporaryDirectory() as folder:
+        context = Path(folder)
+        for name, text in rule.example_files.items():
+            path = context / name
+            assert not Path(name).is_absolute() and ".." not in Path(name).parts, name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return lint_text(block, select=with_rule(rule), fleet=rule.example_fleet, rule_options=options, context=context)
 
 
 def test_ids_and_names_are_unique():
@@ -34,6 +45,14 @@ def test_ids_and_names_are_unique():
 
 def test_the_rules_of_the_foundation_are_registered():
     assert {"DF000", "DF020", "DF021", "DF022", "DF900", "DF901"} <= set(RULE_IDS)
+
+
+def test_example_files_are_written_into_the_context_of_the_examples():
+    rule = next(rule for rule in RULES if rule.id == "DF023")
+    assert rule.example_files and "fixed/requirements.txt" in rule.example_files
+    (block,) = rule.example_blocks("Example")
+    assert [(f.rule_id, f.line) for f in lint_example(rule, block) if f.rule_id == "DF023"] == [("DF023", 3)]
+    assert [f.rule_id for f in lint_text(block, select=["DF023"])] == []  # no context: nothing to follow
 
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)

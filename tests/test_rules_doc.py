@@ -110,6 +110,22 @@ def test_settings_snippet_is_a_valid_configuration(rule, pages, tmp_path):
     assert yaml.safe_load(snippet)
 
 
+@pytest.mark.parametrize("rule", [r for r in RULES if r.example_files], ids=lambda r: r.id)
+def test_build_context_section_shows_every_example_file(rule, pages):
+    """The "Build context for the examples" section gives each file the docs' examples are linted with."""
+    page = pages[f"{rule.id}.md"]
+    section = page.split("## Build context for the examples\n\n", 1)[1].split("\n## ", 1)[0]
+    shown = dict(re.findall(r"^`([^`]+)`:\n\n```text\n(.*?)```$", section, re.MULTILINE | re.DOTALL))
+    assert shown == dict(rule.example_files)
+
+
+def test_pages_without_example_files_have_no_build_context_section(pages):
+    assert [r.id for r in RULES if "## Build context for the examples" in pages[f"{r.id}.md"]] == [
+        r.id for r in RULES if r.example_files
+    ]
+    assert "DF023" in [r.id for r in RULES if r.example_files]
+
+
 def test_index_links_every_rule_once(pages):
     index = pages[INDEX]
     links = re.findall(r"\[([A-Z]+[0-9]{3})\]\(([A-Z]+[0-9]{3})\.md\)", index)

@@ -68,6 +68,10 @@ class Rule:
     example_fleet: ClassVar[Fleet | None] = None
     #: Option values the docs' Example and Use instead assume (policy rules report nothing without them).
     example_options: ClassVar[Mapping[str, Any] | None] = None
+    #: Build-context files the docs' Example and Use instead assume (relative path -> content), for
+    #: rules about files a build reads (requirements files): the examples are linted with these files
+    #: in the build context, and the rule's docs page shows them.
+    example_files: ClassVar[Mapping[str, str] | None] = None
     #: Findings point at lines holding secrets: reporters print no source for those lines.
     redacts_source: ClassVar[bool] = False
     #: Counterparts in other tools, e.g. ``("hadolint DL3014",)``.

@@ -1,9 +1,9 @@
 """Generate ``docs/rules/``: one page per built-in rule (``<ID>.md``) and an index (``README.md``).
 
 Each page is made from the rule's metadata (id, name, severity, default on/off, base families,
-``see_also``, ``option_specs``, the example options and fleet) and its docstring (summary, *What it
-does*, *Why is this bad?*, *Example*, *Use instead*), plus the rule's state in every shipped policy
-preset. The SARIF reporter's ``helpUri`` points at these pages.
+``see_also``, ``option_specs``, the example options, fleet and build-context files) and its
+docstring (summary, *What it does*, *Why is this bad?*, *Example*, *Use instead*), plus the rule's
+state in every shipped policy preset. The SARIF reporter's ``helpUri`` points at these pages.
 
 Usage: ``python tools/rules_doc.py [--check]``. ``--check`` exits 1 when a page is out of date,
 missing, or has no rule (a test runs the same comparison, so the pages stay current). Writing also
@@ -225,6 +225,23 @@ def settings_lines(rule: type[Rule]) -> list[str]:
     return [*out, ""]
 
 
+def context_lines(rule: type[Rule]) -> list[str]:
+    """The build-context files the docs' Example and Use instead assume, each in a code block."""
+    files = rule.example_files
+    if not files:
+        return []
+    out = [
+        "## Build context for the examples",
+        "",
+        "The Example and Use instead are linted with these files in the build context (`--context DIR`,"
+        " by default the Dockerfile's folder):",
+        "",
+    ]
+    for name, text in files.items():
+        out += [f"`{name}`:", "", "```text", text.rstrip("\n"), "```", ""]
+    return out
+
+
 def preset_lines(rows: list[tuple[str, str, str]]) -> list[str]:
     """The rule's state in each shipped preset."""
     out = [
@@ -268,6 +285,7 @@ def render_page(rule: type[Rule], presets_rows: list[tuple[str, str, str]]) -> s
             out += [f"## {heading}", "", body.strip(), ""]
     out += option_lines(rule)
     out += settings_lines(rule)
+    out += context_lines(rule)
     out += preset_lines(presets_rows)
     out += suppress_lines(rule)
     out += [f"`tfimage-lint explain {rule.id}` prints the same documentation. [All rules](README.md)", ""]

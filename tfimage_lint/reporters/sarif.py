@@ -131,6 +131,7 @@ RULE_TAXONOMY: dict[str, Taxonomy] = {
     "DF020": Taxonomy(("correctness", "buildkit"), "medium"),
     "DF021": Taxonomy(("correctness", "buildkit"), "very-high"),
     "DF022": Taxonomy(("correctness", "buildkit"), "very-high"),
+    "DF023": Taxonomy(("correctness", "pip")),
     "DF900": Taxonomy(("suppressions",)),
     "DF901": Taxonomy(("suppressions",)),
     "TF101": Taxonomy(("reproducibility", "base-image")),
