@@ -85,12 +85,12 @@ def _tree_pss_kb(root: int) -> int:
     return total
 
 
-def run(command: Sequence[str], cwd: Path, *, sample_memory: bool = False, timeout: float = 1800) -> Sample:
+def run(command: Sequence[str], cwd: Path, *, sample_memory: bool = False, env: dict[str, str] | None = None) -> Sample:
     """Run ``command`` once with its output discarded; wall time and memory."""
     peak = [0]
     start = time.perf_counter()
     process = subprocess.Popen(
-        list(command), cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, close_fds=True
+        list(command), cwd=cwd, env={**ENV, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     stop = threading.Event()
     if sample_memory:
@@ -112,14 +112,16 @@ def run(command: Sequence[str], cwd: Path, *, sample_memory: bool = False, timeo
     return Sample(seconds, usage.ru_maxrss, process.returncode, peak[0] if sample_memory else None)
 
 
-def alternate(commands: dict[str, Sequence[str]], cwd: Path, rounds: int) -> dict[str, list[Sample]]:
+def alternate(
+    commands: dict[str, Sequence[str]], cwd: Path, rounds: int, env: dict[str, str] | None = None
+) -> dict[str, list[Sample]]:
     """Run each command ``rounds`` times, taking turns (after one untimed warm-up run of each)."""
     for command in commands.values():
-        run(command, cwd)
+        run(command, cwd, env=env)
     samples: dict[str, list[Sample]] = {name: [] for name in commands}
     for _ in range(rounds):
         for name, command in commands.items():
-            samples[name].append(run(command, cwd))
+            samples[name].append(run(command, cwd, env=env))
     return samples
 
 
@@ -344,6 +346,23 @@ def scaling(tools: Tools, factors: Sequence[int], report: Report) -> None:
     report.add("Scaling: copies of the corpus in one invocation", lines)
 
 
+def pool_threshold(tools: Tools, rounds: int, report: Report) -> None:
+    """Where a process pool starts to pay: N corpus files with one process and with two."""
+    files = corpus_files(CORPUS)
+    counts = (8, 16, 24, 32, 48, 96)
+    lines = ["| files | `--jobs 1` | `--jobs 2` | pool / one process |", "|---|---|---|---|"]
+    for count in counts:
+        chosen = files[:: max(1, len(files) // count)][:count]
+        base = [*tools.lint, "--fail-on", "never", "--format", "json"]
+        # below POOL_MIN_FILES the tool never starts a pool: lower the bar for this measurement only
+        samples = alternate({"one": [*base, "--jobs", "1", *chosen], "two": [*base, "--jobs", "2", *chosen]},
+                            CORPUS, rounds, env={"TFIMAGE_LINT_POOL_MIN_FILES": "2"})  # fmt: skip
+        one, two = median_s(samples["one"]), median_s(samples["two"])
+        lines.append(f"| {count} | {one * 1000:.0f} ms | {two * 1000:.0f} ms | {two / one:.2f}x |")
+    lines += ["", "The tool starts a pool from 24 files (`POOL_MIN_FILES` in `tfimage_lint/batch.py`)."]
+    report.add(f"Where the process pool pays ({rounds} rounds; the pool forced on for small counts)", lines)
+
+
 PATHOLOGICAL_SIZES: dict[str, tuple[str, Sequence[int]]] = {
     "run-lines": ("bytes of RUN lines", (2_500_000, 5_000_000, 10_000_000)),
     "continuation-lines": ("continuation lines in one RUN", (2_500, 5_000, 10_000)),
@@ -442,8 +461,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer rounds, scaling to 4x, smaller inputs")
     parser.add_argument("--python", help="use this interpreter's installed tfimage-lint instead of benchmarks/.venv")
     parser.add_argument("--write-docs", action="store_true", help=f"write {DOC.relative_to(ROOT)}")
-    parser.add_argument("--only", nargs="*", default=None,
-                        help="only these: startup one-file corpus 200-lines scaling pathological imports")  # fmt: skip
+    steps = "startup one-file corpus 200-lines pool scaling pathological imports"
+    parser.add_argument("--only", nargs="*", default=None, help=f"only these steps: {steps}")
     args = parser.parse_args(argv)
     if not CORPUS.is_dir() or not BENCH_200.is_file():
         sys.exit(f"the benchmark needs {SHARED} (the corpus and the 200-line vector)")
@@ -456,6 +475,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "one-file": lambda: one_file(tools, rounds, report),
         "corpus": lambda: corpus(tools, 2 if args.quick else 3, report),
         "200-lines": lambda: file_200(tools, rounds, report),
+        "pool": lambda: pool_threshold(tools, 3 if args.quick else 7, report),
         "scaling": lambda: scaling(tools, (1, 4) if args.quick else (1, 4, 16), report),
         "pathological": lambda: pathological(tools, args.quick, report),
         "imports": lambda: import_times(tools, report),

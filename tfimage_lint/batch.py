@@ -52,11 +52,17 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def pool_size(jobs: int, files: int) -> int:
+def pool_size(jobs: int, files: int, min_files: int = POOL_MIN_FILES) -> int:
     """The number of worker processes for ``files`` files (0: lint in this process)."""
-    if jobs <= 1 or files < POOL_MIN_FILES:
+    if jobs <= 1 or files < min_files:
         return 0
-    return min(jobs, files // (POOL_MIN_FILES // 2))
+    return min(jobs, max(2, files // max(1, min_files // 2)))
+
+
+def _min_files() -> int:
+    """``POOL_MIN_FILES``, or ``TFIMAGE_LINT_POOL_MIN_FILES`` (for the benchmark that measures it)."""
+    value = os.environ.get("TFIMAGE_LINT_POOL_MIN_FILES", "").strip()
+    return int(value) if value.isdigit() and int(value) > 1 else POOL_MIN_FILES
 
 
 class _Batch:
@@ -107,7 +113,7 @@ def lint_targets(
 ) -> BatchResult:
     """Lint every target with its configuration's settings; raises :class:`BatchError` on a bad configuration."""
     batch = _Batch(chooser, cli, stdin_filename)
-    workers = pool_size(default_jobs() if jobs is None else jobs, len(targets))
+    workers = pool_size(default_jobs() if jobs is None else jobs, len(targets), _min_files())
     result = BatchResult(processes=max(1, workers))
     if workers:
         # settings for every target first: a bad configuration stops the run before any worker starts
