@@ -244,6 +244,46 @@ def startup(tools: Tools, rounds: int, report: Report) -> None:
     )
 
 
+_BREAKDOWN = """
+import sys, time, io, contextlib
+marks = [("start", time.perf_counter())]
+import click, dataclasses, pathlib, typing
+marks.append(("click, dataclasses, pathlib, typing", time.perf_counter()))
+import tfimage_lint.cli, tfimage_lint.batch, tfimage_lint.settings, tfimage_lint.config.chooser
+marks.append(("the CLI, engine, model, parser and configuration modules", time.perf_counter()))
+from tfimage_lint.registry import load_registry
+registry = load_registry()
+marks.append(("importing the 55 rule modules (and the analysis they use)", time.perf_counter()))
+from tfimage_lint.engine import Linter, LintOptions
+linter = Linter(registry, registry.select(None), LintOptions())
+data = open("Dockerfile", "rb").read()
+linter.lint_bytes(data, "Dockerfile", linter.context_for("Dockerfile"))
+marks.append(("the first lint (knowledge base, tree-sitter, packaging loaded on use)", time.perf_counter()))
+linter.lint_bytes(data, "Dockerfile", linter.context_for("Dockerfile"))
+marks.append(("a second lint of the same file (the work itself)", time.perf_counter()))
+for (_, before), (name, after) in zip(marks, marks[1:]):
+    print(f"{name}\t{(after - before) * 1000:.1f}")
+"""
+
+
+def startup_breakdown(tools: Tools, report: Report) -> None:
+    """Where a one-file run's time goes, measured in one process (best of 7)."""
+    best: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(SMALL_EXAMPLE, Path(tmp) / "example")
+        for _ in range(7):
+            completed = subprocess.run([tools.python, "-c", _BREAKDOWN], cwd=Path(tmp) / "example",
+                                       capture_output=True, text=True, env=ENV, check=True)  # fmt: skip
+            for line in completed.stdout.splitlines():
+                name, value = line.split("\t")
+                best[name] = min(best.get(name, float("inf")), float(value))
+    python = min(run([tools.python, "-c", "pass"], ROOT).seconds for _ in range(7)) * 1000
+    lines = ["| step of a one-file run (the bundled example) | time |", "|---|---|",
+             f"| the interpreter (`python -c pass`) | {python:.1f} ms |"]  # fmt: skip
+    lines += [f"| {name} | {value:.1f} ms |" for name, value in best.items()]
+    report.add("Start-up: where a one-file run's time goes (in process, best of 7)", lines)
+
+
 def one_file(tools: Tools, rounds: int, report: Report) -> None:
     lines = ["| file | tfimage-lint | hadolint | ratio | peak memory (tfimage-lint / hadolint) |",
              "|---|---|---|---|---|"]  # fmt: skip
@@ -461,7 +501,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="fewer rounds, scaling to 4x, smaller inputs")
     parser.add_argument("--python", help="use this interpreter's installed tfimage-lint instead of benchmarks/.venv")
     parser.add_argument("--write-docs", action="store_true", help=f"write {DOC.relative_to(ROOT)}")
-    steps = "startup one-file corpus 200-lines pool scaling pathological imports"
+    steps = "startup one-file breakdown corpus 200-lines pool scaling pathological imports"
     parser.add_argument("--only", nargs="*", default=None, help=f"only these steps: {steps}")
     args = parser.parse_args(argv)
     if not CORPUS.is_dir() or not BENCH_200.is_file():
@@ -473,6 +513,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     steps: dict[str, Callable[[], None]] = {
         "startup": lambda: startup(tools, rounds, report),
         "one-file": lambda: one_file(tools, rounds, report),
+        "breakdown": lambda: startup_breakdown(tools, report),
         "corpus": lambda: corpus(tools, 2 if args.quick else 3, report),
         "200-lines": lambda: file_200(tools, rounds, report),
         "pool": lambda: pool_threshold(tools, 3 if args.quick else 7, report),
