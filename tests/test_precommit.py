@@ -119,6 +119,8 @@ def test_manifest_is_valid_for_pre_commit():
     # `types: [dockerfile]` would be ANDed with `files` and drop app.dockerfile, Dockerfile-prod, ...
     assert "dockerfile" not in spec.get("types", [])
     assert not spec.get("require_serial", False)
+    # pre-commit runs a process per CPU itself: no pool inside each of them
+    assert spec["args"] == ["--jobs=1"]
 
 
 @pytest.mark.parametrize("name", SELECTED)
