@@ -22,7 +22,7 @@ def _almost_json(command: str) -> list[str] | None:
     text = re.sub(r",\s*\]\s*$", "]", command.replace("'", '"'))
     try:
         words = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested ~1000 deep
         return None
     if isinstance(words, list) and words and all(isinstance(word, str) for word in words):
         return words

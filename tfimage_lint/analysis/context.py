@@ -54,6 +54,17 @@ def normalise(path: str) -> str | None:
     return "/".join(parts) or "."
 
 
+def _can_name_a_file(path: str) -> bool:
+    """False for a path no file can have (a NUL, a lone surrogate): ``os`` calls would raise ValueError on it."""
+    if "\x00" in path:
+        return False
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class DirectoryContext:
     """A build context on disk."""
 
@@ -62,7 +73,7 @@ class DirectoryContext:
 
     def _inside(self, path: str) -> str | None:
         relative = normalise(path)
-        if relative is None:
+        if relative is None or not _can_name_a_file(relative):
             return None
         full = os.path.realpath(os.path.join(self.root, relative))
         if full != self.root and not full.startswith(self.root + os.sep):
@@ -96,6 +107,8 @@ class DirectoryContext:
         relative = normalise(path)
         if relative is None:
             return "it is outside the build context"
+        if not _can_name_a_file(relative):
+            return None
         if self._inside(relative) is None:
             return "it is a symbolic link that leads out of the build context, which is never followed"
         full = os.path.join(self.root, relative)

@@ -25,6 +25,8 @@ from tfimage_lint.syntax.nodes import (
 from tfimage_lint.syntax.split_command import split_command
 
 MAX_LINE_BYTES = 65535
+#: ``ONBUILD ONBUILD ...`` levels parsed into :attr:`Instruction.sub`; deeper ones are left unparsed.
+MAX_ONBUILD_NESTING = 32
 #: Larger files are not parsed: no Dockerfile is this big, and reading it would only cost memory.
 MAX_FILE_BYTES = 16 * 1024 * 1024
 _BOM = "\ufeff"
@@ -99,14 +101,15 @@ def _parse_with_invalid_utf8(data: bytes) -> ParseResult:
     return replace(result, errors=tuple(sorted(issues + list(result.errors), key=lambda i: i.line)))
 
 
-def _new_instruction(line: str, escape: str) -> Instruction:
+def _new_instruction(line: str, escape: str, depth: int = 0) -> Instruction:
     keyword_text, keyword, flags, rest = split_command(line)
     sub = None
     if keyword == "onbuild":
         args: list[str] = []
         is_json = False
-        if rest:
-            sub = _new_instruction(rest, escape)
+        # BuildKit rejects `ONBUILD ONBUILD` on the first level; a cap keeps a long chain from exhausting the stack
+        if rest and depth < MAX_ONBUILD_NESTING:
+            sub = _new_instruction(rest, escape, depth + 1)
     else:
         parser = LINE_PARSERS.get(keyword, parse_ignore)
         args, is_json = parser(rest, escape)

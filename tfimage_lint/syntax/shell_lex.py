@@ -16,6 +16,8 @@ from tfimage_lint.syntax.gotext import is_go_space
 
 _EOF = ""
 _SPECIAL_PARAMS = frozenset("@*#?-$!0")
+#: Nested ``${V:-${W:-...}}`` levels expanded; deeper is a :class:`ShellError` (recursion would exhaust the stack).
+MAX_NESTING = 100
 
 
 class ShellError(ValueError):
@@ -109,6 +111,7 @@ class ShellLex:
         self._matched: set[str] = set()
         self._unmatched: set[str] = set()
         self._references: list[VariableReference] = []
+        self._depth = 0
 
     # -- public API -------------------------------------------------------------------------
 
@@ -146,12 +149,16 @@ class ShellLex:
     # -- lexing -----------------------------------------------------------------------------
 
     def _process_stop_on(self, stop: str, raw_escapes: bool) -> tuple[str, list[str]]:
+        if self._depth > MAX_NESTING:
+            raise ShellError(f"substitutions nested more than {MAX_NESTING} deep: tfimage-lint does not expand them")
         saved_raw = self.raw_escapes
         self.raw_escapes = raw_escapes
+        self._depth += 1
         try:
             return self._stop_on(stop)
         finally:
             self.raw_escapes = saved_raw
+            self._depth -= 1
 
     def _stop_on(self, stop: str) -> tuple[str, list[str]]:
         result: list[str] = []
