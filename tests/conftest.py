@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+# hypothesis keeps a storage folder (`.hypothesis/`) in the working directory even without an example
+# database; tests/fuzz/__init__.py moves it to the temporary folder, for every test that uses hypothesis
+import tests.fuzz  # noqa: F401
 from tfimage_lint.analysis.context import DirectoryContext
 from tfimage_lint.cli import main
 from tfimage_lint.engine import Linter, LintOptions
