@@ -411,6 +411,8 @@ PATHOLOGICAL_SIZES: dict[str, tuple[str, Sequence[int]]] = {
     "run-lines": ("bytes of RUN lines", (2_500_000, 5_000_000, 10_000_000)),
     "continuation-lines": ("continuation lines in one RUN", (2_500, 5_000, 10_000)),
     "stages": ("stages", (250, 500, 1_000)),
+    "stage-chain": ("stages, each built on the previous", (250, 500, 1_000)),
+    "and-chain": ("pip installs joined by `&&` in one RUN", (1_000, 2_000, 4_000)),
     "heredoc": ("bytes of heredoc", (1_250_000, 2_500_000, 5_000_000)),
     "nested-substitutions": ("levels of nested `$(...)`", (2_500, 5_000, 10_000)),
     "long-line": ("bytes in one line (limit 65,535)", (16_384, 32_768, 65_535)),

@@ -29,6 +29,17 @@ def stages(count: int) -> str:
     return "".join(f"FROM python:3.11-slim AS s{index}\nRUN echo {index}\n" for index in range(count))
 
 
+def stage_chain(count: int) -> str:
+    """``count`` stages on a TensorFlow base, each built on the previous one, each installing with pip."""
+    stages = "".join(f"FROM s{index} AS s{index + 1}\nRUN pip install tensorflow keras\n" for index in range(count))
+    return "FROM tensorflow/tensorflow:2.15.0-gpu AS s0\n" + stages
+
+
+def and_chain(count: int) -> str:
+    """One RUN of ``count`` pip installs joined by ``&&``, one per continuation line."""
+    return HEAD + "RUN " + " && \\\n    ".join(f"pip install pkg{index}" for index in range(count)) + "\n"
+
+
 def heredoc(size_bytes: int) -> str:
     """One RUN heredoc of about ``size_bytes``."""
     return HEAD + "RUN <<EOF\n" + _HEREDOC_LINE * max(1, size_bytes // len(_HEREDOC_LINE)) + "EOF\n"
@@ -49,6 +60,8 @@ GENERATORS: dict[str, Callable[[int], str]] = {
     "run-lines": run_lines,
     "continuation-lines": continuation_lines,
     "stages": stages,
+    "stage-chain": stage_chain,
+    "and-chain": and_chain,
     "heredoc": heredoc,
     "nested-substitutions": nested_substitutions,
     "long-line": long_line,

@@ -93,17 +93,18 @@ class PipNoCacheDir(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         for stage in ctx.dockerfile.stages:
             installs = ctx.stage_facts.installs(stage)
+            removals, onbuild_removals = _CacheRemovals(installs.commands), _CacheRemovals(installs.onbuild_commands)
             for install in installs.pip:
                 if install.pip.tool == "pip" and install.pip.is_install and not install.no_cache_dir:
                     env = _environment(stage, install.command)
-                    if not _handled(install.pip, env, installs.commands):
+                    if not _handled(install.pip, env, removals):
                         yield self._finding(ctx, install.pip)
             for command in installs.onbuild_commands:
                 pip = parse_pip(command)
                 if pip is None or pip.tool != "pip" or not pip.is_install or pip.no_cache_dir:
                     continue
                 env = _environment(stage, command)
-                if env.get("PIP_NO_CACHE_DIR") or _handled(pip, env, installs.onbuild_commands):
+                if env.get("PIP_NO_CACHE_DIR") or _handled(pip, env, onbuild_removals):
                     continue
                 yield self._finding(ctx, pip)
 
@@ -132,14 +133,14 @@ def _environment(stage: Stage, command: Command) -> dict[str, str]:
     return env
 
 
-def _handled(pip: PipCommand, env: Mapping[str, str], commands: Sequence[Command]) -> bool:
+def _handled(pip: PipCommand, env: Mapping[str, str], removals: _CacheRemovals) -> bool:
     """A cache mount, a cache removed later in the same RUN, or an offline install of local wheels."""
     cache_dir = _cache_dir(pip, env)
     if any(_is_cache_path(target, cache_dir) for target in _cache_mounts(pip.command.instruction, env)):
         return True
     if _offline_wheels(pip):
         return True
-    return _cache_removed_later(pip.command, cache_dir, commands)
+    return removals.removed_later(pip.command, cache_dir)
 
 
 def _cache_dir(pip: PipCommand, env: Mapping[str, str]) -> str | None:
@@ -227,19 +228,38 @@ def _offline_wheels(pip: PipCommand) -> bool:
     )
 
 
-def _cache_removed_later(command: Command, cache_dir: str | None, commands: Sequence[Command]) -> bool:
-    """A later command of the same RUN removes the cache (``rm -rf ~/.cache/pip``, ``pip cache purge``)."""
-    position = next((index for index, other in enumerate(commands) if other is command), None)
-    if position is None:
-        return False
-    for later in commands[position + 1 :]:
-        if later.instruction is not command.instruction:
-            break
-        if later.name == "rm" and any(_removes_cache(word.text, later.cwd, cache_dir) for word in later.args):
-            return True
-        pip = parse_pip(later)
-        if pip is not None and pip.tool == "pip" and pip.action == "cache":
-            texts = later.texts()
-            if "purge" in texts[texts.index("cache") + 1 :]:
-                return True
+class _CacheRemovals:
+    """Which commands of a RUN remove pip's cache, answered once per RUN and cache folder.
+
+    Asking "does a later command of the same RUN remove the cache?" for every install by scanning
+    the rest of the RUN would take time quadratic in the number of commands of a long ``&&`` chain.
+    """
+
+    def __init__(self, commands: Sequence[Command]) -> None:
+        self.commands = commands
+        self._position = {id(command): index for index, command in enumerate(commands)}
+        self._last: dict[tuple[int, str | None], int] = {}
+
+    def removed_later(self, command: Command, cache_dir: str | None) -> bool:
+        """A later command of the same RUN removes the cache (``rm -rf ~/.cache/pip``, ``pip cache purge``)."""
+        position = self._position.get(id(command))
+        if position is None:
+            return False
+        key = (id(command.instruction), cache_dir)
+        if key not in self._last:
+            self._last[key] = max(
+                (index for index, other in enumerate(self.commands)
+                 if other.instruction is command.instruction and _removes_pip_cache(other, cache_dir)),
+                default=-1,
+            )  # fmt: skip
+        return self._last[key] > position
+
+
+def _removes_pip_cache(command: Command, cache_dir: str | None) -> bool:
+    if command.name == "rm" and any(_removes_cache(word.text, command.cwd, cache_dir) for word in command.args):
+        return True
+    pip = parse_pip(command)
+    if pip is not None and pip.tool == "pip" and pip.action == "cache":
+        texts = command.texts()
+        return "purge" in texts[texts.index("cache") + 1 :]
     return False

@@ -72,8 +72,9 @@ class RelativeCopyWithoutWorkdir(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
         escape = ctx.dockerfile.syntax.escape_token
         stages = ctx.dockerfile.stages
+        known: dict[int, bool] = {}
         for stage in stages:
-            workdir_set = _inherits_workdir(stage, stages)
+            workdir_set = _inherits_workdir(stage, stages, known)
             for position, ins in enumerate(stage.instructions):
                 if ins.keyword == "workdir" and ins.args:
                     workdir_set = True
@@ -92,14 +93,23 @@ class RelativeCopyWithoutWorkdir(Rule):
                 yield self.finding(ctx, ins, message)
 
 
-def _inherits_workdir(stage: Stage, stages: tuple[Stage, ...]) -> bool:
-    """True when an earlier stage this one is built on (directly or not) sets a WORKDIR."""
-    seen = {stage.index}
+def _inherits_workdir(stage: Stage, stages: tuple[Stage, ...], known: dict[int, bool]) -> bool:
+    """True when an earlier stage this one is built on (directly or not) sets a WORKDIR.
+
+    ``known`` keeps the answer for each stage (does it, or one it is built on, set a WORKDIR?), so a
+    chain of stages built on one another is walked once.
+    """
+    pending: list[int] = []
+    found = False
     parent = stage.base.stage_index if stage.base.kind is BaseKind.STAGE else None
-    while parent is not None and 0 <= parent < len(stages) and parent not in seen:
-        seen.add(parent)
-        if _has_workdir(stages[parent].instructions):
-            return True
+    while parent is not None and 0 <= parent < stage.index and parent not in pending:
+        if parent in known:
+            found = known[parent]
+            break
+        pending.append(parent)
         base = stages[parent].base
         parent = base.stage_index if base.kind is BaseKind.STAGE else None
-    return False
+    for index in reversed(pending):
+        found = found or _has_workdir(stages[index].instructions)
+        known[index] = found
+    return found

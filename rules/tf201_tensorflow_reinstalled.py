@@ -26,6 +26,10 @@ _PULLS_TENSORFLOW = frozenset({"tensorflow-text", "tensorflow-io", "tensorflow-d
 _CONDA_TENSORFLOW = frozenset({"tensorflow-base"})
 
 
+#: (line where the base's TensorFlow was replaced, line where it was uninstalled), both None at first.
+_State = tuple[int | None, int | None]
+
+
 class TensorflowReinstalled(Rule):
     """Do not install TensorFlow again on an image that already ships it.
 
@@ -97,36 +101,59 @@ class TensorflowReinstalled(Rule):
     families = frozenset({Family.NGC_TENSORFLOW.value, Family.DOCKERHUB_TENSORFLOW.value})
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
+        after: dict[tuple[int, _Base], _State] = {}
         for facts in ctx.stage_facts.stages:
             if facts.family not in TENSORFLOW_FAMILIES or _no_tensorflow_tag(facts):
                 continue
             base = _base_of(ctx, facts)
             installs = ctx.stage_facts.installs(facts.stage)
-            yield from self._check_stage(ctx, installs, base)
+            yield from self._check_stage(ctx, installs, base, after)
 
-    def _check_stage(self, ctx: RuleContext, installs: StageInstalls, base: _Base) -> Iterator[Finding]:
-        replaced: int | None = None  # line where the base's TensorFlow was replaced
-        removed: int | None = None  # line where the base's TensorFlow was uninstalled
-        own = installs.stage.index
-        for stage in installs.chain():
-            for operation in _operations(stage):
-                if replaced is not None:
-                    break
-                if isinstance(operation, CondaCommand):
-                    findings = self._conda(ctx, operation, base)
-                elif operation.pip.is_uninstall:
-                    if removed is None and any(is_tensorflow(r.name) for r in operation.requirements):
-                        removed = operation.command.line
-                    continue
-                elif operation.pip.is_install:
-                    findings = self._pip(ctx, operation, base, removed, stage)
-                else:
-                    continue
-                for finding in findings:
-                    if finding.severity is Severity.ERROR:
-                        replaced = finding.line
-                    if stage.stage.index == own:
-                        yield finding
+    def _check_stage(
+        self, ctx: RuleContext, installs: StageInstalls, base: _Base, after: dict[tuple[int, _Base], _State]
+    ) -> Iterator[Finding]:
+        """Findings of the stage's own operations, after those of the stages it is built on.
+
+        ``after`` keeps the state at the end of each stage already walked, so a chain of stages
+        (``FROM s1 AS s2``, ``FROM s2 AS s3``, ...) is walked once, not once per stage.
+        """
+        pending: list[StageInstalls] = []
+        state: _State = (None, None)
+        current: StageInstalls | None = installs
+        while current is not None:
+            if current is not installs and (current.stage.index, base) in after:
+                state = after[(current.stage.index, base)]
+                break
+            pending.append(current)
+            current = current.parent
+        for stage in reversed(pending):
+            findings, state = self._walk(ctx, stage, base, state)
+            after[(stage.stage.index, base)] = state
+            if stage is installs:
+                yield from findings
+
+    def _walk(self, ctx: RuleContext, stage: StageInstalls, base: _Base, state: _State) -> tuple[list[Finding], _State]:
+        """One stage's findings, and the state after it (see ``_State``)."""
+        replaced, removed = state
+        found: list[Finding] = []
+        for operation in _operations(stage):
+            if replaced is not None:
+                break
+            if isinstance(operation, CondaCommand):
+                findings = self._conda(ctx, operation, base)
+            elif operation.pip.is_uninstall:
+                if removed is None and any(is_tensorflow(r.name) for r in operation.requirements):
+                    removed = operation.command.line
+                continue
+            elif operation.pip.is_install:
+                findings = self._pip(ctx, operation, base, removed, stage)
+            else:
+                continue
+            for finding in findings:
+                if finding.severity is Severity.ERROR:
+                    replaced = finding.line
+                found.append(finding)
+        return found, (replaced, removed)
 
     def _pip(
         self, ctx: RuleContext, install: PipInstall, base: _Base, removed: int | None, stage: StageInstalls

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfimage_lint.analysis.installs import PipInstall
+from tfimage_lint.analysis.installs import PipInstall, StageInstalls
 from tfimage_lint.analysis.pip_requirements import locate_followed
 from tfimage_lint.facts import StageFacts
 from tfimage_lint.findings import Finding, Severity
@@ -98,12 +98,11 @@ class UnconstrainedInstallOnTfBase(Rule):
                 continue
             installs = ctx.stage_facts.installs(facts.stage)
             base = _base_version(ctx, facts)
-            current = base
-            for stage in installs.chain():
-                for install in stage.pip:
-                    if install.pip.is_install and stage.stage.index == facts.stage.index:
-                        yield from self._check_install(ctx, facts, install, base, current)
-                    current = _after(install, current)
+            current = _version_after(installs.parent, base) if installs.parent is not None else base
+            for install in installs.pip:
+                if install.pip.is_install:
+                    yield from self._check_install(ctx, facts, install, base, current)
+                current = _after(install, current)
 
     def _check_install(
         self, ctx: RuleContext, facts: StageFacts, install: PipInstall, base: str | None, current: str | None
@@ -190,6 +189,17 @@ def _shown(current: str | None, base: str | None) -> str:
     if current is None:
         return "version unknown"
     return current if current == base else f"{current}, installed earlier"
+
+
+def _version_after(installs: StageInstalls, base: str | None) -> str | None:
+    """The TensorFlow version at the end of ``installs``' stage, starting from the base's."""
+
+    def step(version: str | None, stage: StageInstalls) -> str | None:
+        for install in stage.pip:
+            version = _after(install, version)
+        return version
+
+    return installs.fold(("tf204-version", base), base, step)
 
 
 def _after(install: PipInstall, current: str | None) -> str | None:

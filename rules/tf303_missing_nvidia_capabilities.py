@@ -45,6 +45,11 @@ def _nvidia_based(facts: StageFacts) -> bool:
     return facts.family is Family.DOCKERHUB_TENSORFLOW and tag is not None and "gpu" in tag.lower()
 
 
+def _chain_has_gpu_setup(installs: StageInstalls) -> bool:
+    """Whether the stage or one it is built on installs GPU TensorFlow or CUDA libraries."""
+    return installs.fold("tf303-gpu-setup", False, lambda found, stage: found or bool(gpu_setups(stage)))
+
+
 def gpu_setups(installs: StageInstalls) -> list[GpuSetup]:
     """The stage's own installs of CUDA-enabled TensorFlow or of CUDA/cuDNN libraries, in build order."""
     found: list[GpuSetup] = []
@@ -161,7 +166,7 @@ class MissingNvidiaCapabilities(Rule):
             if tensorflow.present is not True:
                 continue
             installs = facts.installs(stage)
-            chain_setups = [setup for member in installs.chain() for setup in gpu_setups(member)]
+            chain_setups = _chain_has_gpu_setup(installs)
             nvidia_based = _nvidia_based(stage_facts)
             if nvidia_based or chain_setups:
                 for setting in env_settings(dockerfile, stage):

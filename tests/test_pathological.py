@@ -81,3 +81,18 @@ def test_a_line_at_the_64_kib_limit(size: int) -> None:
 def test_a_line_over_the_limit_is_a_parse_error() -> None:
     too_long = GENERATORS["long-line"](65_536)
     assert ids_and_lines(lint_text(too_long, select=["DF000"])) == [("DF000", 2)]
+
+
+def test_a_long_chain_of_stages_keeps_each_stage_findings() -> None:
+    text = GENERATORS["stage-chain"](300)
+    findings = lint_text(text, select=["TF201", "DF004"])
+    # each stage reinstalls TensorFlow over the base's (TF201 at every RUN) without --no-cache-dir (DF004)
+    assert ids_and_lines(findings, "TF201") == [("TF201", 2 * index + 1) for index in range(1, 301)]
+    assert len(ids_and_lines(findings, "DF004")) == 300
+
+
+def test_a_long_and_chain_judges_every_install() -> None:
+    text = GENERATORS["and-chain"](2000).replace("pip install pkg1999", "pip install pkg1999 && rm -rf /root/.cache/pip")
+    findings = lint_text(text, select=["DF004"])
+    assert findings == []  # the cache is removed at the end of the same RUN
+    assert len(lint_text(GENERATORS["and-chain"](2000), select=["DF004"])) == 2000

@@ -8,8 +8,9 @@ not guessed at.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from tfimage_lint.analysis.context import BuildContext
 from tfimage_lint.analysis.filesystem import ImageFiles, expand_word
@@ -29,6 +30,8 @@ from tfimage_lint.shell.script import DEFAULT_SHELL
 from tfimage_lint.syntax.nodes import Instruction
 
 _SITE_PACKAGES_RE = re.compile(r"(site|dist)-packages")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,27 @@ class StageInstalls:
             chain.append(current)
             current = current.parent
         return chain[::-1]
+
+    def fold(self, key: object, initial: T, step: Callable[[T, StageInstalls], T]) -> T:
+        """``step`` applied from ``initial`` over the chain, oldest stage first: the value after this stage.
+
+        Each stage keeps its value in :attr:`memo` under ``key`` (which must name ``initial`` and
+        ``step``), so asking every stage of a long chain (``FROM s1 AS s2``, ``FROM s2 AS s3``...)
+        walks each stage once, not once per stage built on it.
+        """
+        pending: list[StageInstalls] = []
+        current: StageInstalls | None = self
+        value = initial
+        while current is not None:
+            if key in current.memo:
+                value = current.memo[key]  # type: ignore[assignment]
+                break
+            pending.append(current)
+            current = current.parent
+        for stage in reversed(pending):
+            value = step(value, stage)
+            stage.memo[key] = value
+        return value
 
     def all_pip(self) -> list[PipInstall]:
         """Pip operations of this stage and of the stages it is built on, in build order."""

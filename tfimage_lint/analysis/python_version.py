@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from tfimage_lint.model.families import Family
 
 if TYPE_CHECKING:
-    from tfimage_lint.analysis.installs import PipInstall
+    from tfimage_lint.analysis.installs import PipInstall, StageInstalls
     from tfimage_lint.facts import Facts
     from tfimage_lint.kb.knowledge import GpuBuildConfig
     from tfimage_lint.model.dockerfile import Stage
@@ -137,24 +137,33 @@ def _apt_python_line(facts: Facts, stage: Stage, command: Command) -> int | None
     return None
 
 
+def _stage_brings_python(found: bool, installs: StageInstalls) -> bool:
+    return found or any(_brings_python(command) for command in installs.commands)
+
+
+def _brings_python(other: Command) -> bool:
+    """Whether ``other`` installs or selects a Python other than the image's own."""
+    texts = [word.text for word in other.words]
+    name = other.name
+    if name in _OTHER_COMMANDS or any(_OTHER_PYTHON_RE.search(text) for text in texts):
+        return True
+    if name == "uv" and _uv_picks_python(texts):
+        return True
+    if name == "virtualenv" and any(t in ("-p", "--python") or t.startswith("--python=") for t in texts):
+        return True
+    if name == "update-alternatives" and any("python" in text for text in texts[1:]):
+        return True
+    return name == "ln" and any(_PY_LINK_RE.match(text.rsplit("/", 1)[-1]) for text in texts[1:])
+
+
 def _other_interpreter(facts: Facts, stage: Stage, command: Command) -> bool:
     """A command before ``command`` (or the PATH it runs with) brings in another Python."""
-    for installs in facts.installs(stage).chain():
-        for other in installs.commands:
-            if (other.line, other.column) >= (command.line, command.column):
-                continue
-            texts = [word.text for word in other.words]
-            name = other.name
-            if name in _OTHER_COMMANDS or any(_OTHER_PYTHON_RE.search(text) for text in texts):
-                return True
-            if name == "uv" and _uv_picks_python(texts):
-                return True
-            if name == "virtualenv" and any(t in ("-p", "--python") or t.startswith("--python=") for t in texts):
-                return True
-            if name == "update-alternatives" and any("python" in text for text in texts[1:]):
-                return True
-            if name == "ln" and any(_PY_LINK_RE.match(text.rsplit("/", 1)[-1]) for text in texts[1:]):
-                return True
+    installs = facts.installs(stage)
+    if installs.parent is not None and installs.parent.fold("other-python", False, _stage_brings_python):
+        return True
+    before = (command.line, command.column)
+    if any(_brings_python(other) for other in installs.commands if (other.line, other.column) < before):
+        return True
     if stage.position_of(command.instruction) is None:
         return False
     return bool(_OTHER_PYTHON_RE.search(stage.environment_before(command.instruction).get("PATH", "")))

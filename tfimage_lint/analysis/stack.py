@@ -56,43 +56,52 @@ class Stack:
 
 
 def compute_stack(installs: StageInstalls, family: Family, image: ImageRef | None, known: ImageFacts | None) -> Stack:
-    """The stack of ``installs.stage`` (its root base's facts, then every install in build order)."""
+    """The stack of ``installs.stage`` (its root base's facts, then every install in build order).
+
+    The state after each stage is kept (:meth:`StageInstalls.fold`): a long chain of stages is walked once.
+    """
     tensorflow, cuda, cudnn, python = _from_base(family, image, known)
-    base_tensorflow = tensorflow
-    distribution: str | None = "tensorflow" if tensorflow.present else None
-    for stage in installs.chain():
-        events = sorted(
-            [(p.command.line, p.command.column, "pip", p) for p in stage.pip]
-            + [(s.command.line, s.command.column, "system", s) for s in stage.system]
-            + [(c.command.line, c.command.column, "conda", c) for c in stage.conda],
-            key=lambda event: (event[0], event[1]),
-        )
-        for line, _, kind, operation in events:
-            if kind == "pip":
-                tensorflow, distribution, cuda, cudnn = _pip(operation, line, tensorflow, distribution, cuda, cudnn)
-            elif kind == "system" and operation.action == "install":
-                for package in operation.packages:
-                    version = cudnn_of_apt_package(package.name, package.version)
-                    if version:
-                        cudnn = StackValue(
-                            version, f"{operation.manager} install", line, package.version is not None, True
-                        )
-            elif kind == "conda" and operation.action in ("install", "update"):
-                for package in operation.packages:
-                    if package.name == "cudnn":
-                        spec = (
-                            package.spec
-                            if package.spec.startswith(("==", ">=", "~="))
-                            else "==" + package.spec.lstrip("=")
-                        )
-                        version = cudnn_of_version_spec(spec) if package.spec else None
-                        exact = package.spec.startswith("=") and not package.spec.startswith("==*")
-                        cudnn = StackValue(version, "conda install", line, exact and version is not None, True)
-                    elif is_tensorflow(package.name):
-                        version = package.spec.lstrip("=") if package.spec.startswith("=") else None
-                        tensorflow = StackValue(version, "conda install", line, version is not None, True)
-                        distribution = package.name
-    return Stack(tensorflow, distribution, cuda, cudnn, python, base_tensorflow)
+    key = ("stack", family, image)  # ``known`` is what the knowledge base says of this image and family
+    initial: _Running = (tensorflow, "tensorflow" if tensorflow.present else None, cuda, cudnn)
+    state = installs.fold(key, initial, _apply_stage)
+    return Stack(state[0], state[1], state[2], state[3], python, tensorflow)
+
+
+#: TensorFlow, its distribution, CUDA and cuDNN while the installs of a chain of stages are applied.
+_Running = tuple[StackValue, "str | None", StackValue, StackValue]
+
+
+def _apply_stage(state: _Running, stage: StageInstalls) -> _Running:
+    """``state`` after the pip, OS and conda installs of one stage, in build order."""
+    tensorflow, distribution, cuda, cudnn = state
+    events = sorted(
+        [(p.command.line, p.command.column, "pip", p) for p in stage.pip]
+        + [(s.command.line, s.command.column, "system", s) for s in stage.system]
+        + [(c.command.line, c.command.column, "conda", c) for c in stage.conda],
+        key=lambda event: (event[0], event[1]),
+    )
+    for line, _, kind, operation in events:
+        if kind == "pip":
+            tensorflow, distribution, cuda, cudnn = _pip(operation, line, tensorflow, distribution, cuda, cudnn)
+        elif kind == "system" and operation.action == "install":
+            for package in operation.packages:
+                version = cudnn_of_apt_package(package.name, package.version)
+                if version:
+                    cudnn = StackValue(version, f"{operation.manager} install", line, package.version is not None, True)
+        elif kind == "conda" and operation.action in ("install", "update"):
+            for package in operation.packages:
+                if package.name == "cudnn":
+                    spec = (
+                        package.spec if package.spec.startswith(("==", ">=", "~=")) else "==" + package.spec.lstrip("=")
+                    )
+                    version = cudnn_of_version_spec(spec) if package.spec else None
+                    exact = package.spec.startswith("=") and not package.spec.startswith("==*")
+                    cudnn = StackValue(version, "conda install", line, exact and version is not None, True)
+                elif is_tensorflow(package.name):
+                    version = package.spec.lstrip("=") if package.spec.startswith("=") else None
+                    tensorflow = StackValue(version, "conda install", line, version is not None, True)
+                    distribution = package.name
+    return tensorflow, distribution, cuda, cudnn
 
 
 def _from_base(

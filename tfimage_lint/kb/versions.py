@@ -7,12 +7,17 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _VERSION_RE = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:\.post(\d+))?(?:\+nv(\d{2})\.(\d{1,2}))?$")
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str) -> tuple[int, int, int | None, int] | None:
-    """``(major, minor, patch or None, post)``, or None for anything else (``2.16.0rc0``)."""
+    """``(major, minor, patch or None, post)``, or None for anything else (``2.16.0rc0``).
+
+    Cached: knowledge-base queries parse the same few hundred versions over and over.
+    """
     match = _VERSION_RE.match(text.strip())
     if match is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -132,6 +133,10 @@ class CopyFromRef:
     target_stage: int | None
 
 
+def _stage_start(stage: Stage) -> int:
+    return stage.start_line
+
+
 @dataclass(frozen=True, slots=True)
 class Dockerfile:
     """Everything rules may read about one file; built once by :func:`build_model`."""
@@ -152,14 +157,9 @@ class Dockerfile:
         return self.syntax.instructions
 
     def stage_at_line(self, line: int) -> Stage | None:
-        """The stage whose span holds ``line`` (None before the first FROM)."""
-        found = None
-        for stage in self.stages:
-            if stage.start_line <= line:
-                found = stage
-            else:
-                break
-        return found
+        """The stage whose span holds ``line`` (None before the first FROM); stages are in line order."""
+        index = bisect_right(self.stages, line, key=_stage_start) - 1
+        return self.stages[index] if index >= 0 else None
 
     def source_line(self, line: int) -> str:
         """The text of physical line ``line`` (1-based), or ``""``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 _NAME_RE = re.compile(r"^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
@@ -70,33 +71,44 @@ class Requirement:
 
     def specifier_set(self) -> Any:
         """The specifier as a ``packaging`` SpecifierSet (None when it does not parse)."""
-        from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-        try:
-            return SpecifierSet(self.specifier)
-        except InvalidSpecifier:
-            return None
+        return _specifier_set(self.specifier)
 
     def allows(self, version: str) -> bool | None:
         """Whether ``version`` satisfies the specifier (pre-releases allowed); None when unknowable."""
         if not self.valid or not self.known or self.url:
             return None
-        specifiers = self.specifier_set()
-        if specifiers is None:
-            return None
-        from packaging.version import InvalidVersion, Version
-
-        try:
-            parsed = Version(version)
-        except InvalidVersion:
-            return None
-        return specifiers.contains(parsed, prereleases=True)
+        return _allows(self.specifier, version)
 
     def located(self, **changes: Any) -> Requirement:
         """A copy with other location fields."""
         from dataclasses import replace
 
         return replace(self, **changes)
+
+
+@lru_cache(maxsize=1024)
+def _specifier_set(text: str) -> Any:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier:
+        return None
+
+
+@lru_cache(maxsize=8192)
+def _allows(specifier: str, version: str) -> bool | None:
+    """Whether ``version`` satisfies ``specifier``; cached, as rules ask it for every known release."""
+    specifiers = _specifier_set(specifier)
+    if specifiers is None:
+        return None
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        parsed = Version(version)
+    except InvalidVersion:
+        return None
+    return specifiers.contains(parsed, prereleases=True)
 
 
 def parse_requirement(
