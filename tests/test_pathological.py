@@ -92,7 +92,8 @@ def test_a_long_chain_of_stages_keeps_each_stage_findings() -> None:
 
 
 def test_a_long_and_chain_judges_every_install() -> None:
-    text = GENERATORS["and-chain"](2000).replace("pip install pkg1999", "pip install pkg1999 && rm -rf /root/.cache/pip")
+    cleaned = "pip install pkg1999 && rm -rf /root/.cache/pip"
+    text = GENERATORS["and-chain"](2000).replace("pip install pkg1999", cleaned)
     findings = lint_text(text, select=["DF004"])
     assert findings == []  # the cache is removed at the end of the same RUN
     assert len(lint_text(GENERATORS["and-chain"](2000), select=["DF004"])) == 2000
