@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import json
 import os
 import platform
 import re
@@ -33,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,18 +65,16 @@ class Sample:
     tree_peak_kb: int | None = None
 
 
-def _tree_pss_kb(root: int) -> int:
+def _tree_pss_kb(root: int, *, include_root: bool = True) -> int:
     """Proportional set size of ``root`` and all its descendants, in KiB (0 when it has exited)."""
     total = 0
     pending = [root]
     while pending:
         pid = pending.pop()
         try:
-            with open(f"/proc/{pid}/smaps_rollup") as file:
-                for line in file:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1])
-                        break
+            if pid != root or include_root:
+                with open(f"/proc/{pid}/smaps_rollup") as file:
+                    total += next((int(line.split()[1]) for line in file if line.startswith("Pss:")), 0)
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as file:
                     pending.extend(int(child) for child in file.read().split())
@@ -85,31 +83,44 @@ def _tree_pss_kb(root: int) -> int:
     return total
 
 
+#: Runs the measured command and reports its wall time and peak RSS as JSON. A process's peak RSS
+#: starts at its parent's when it is forked (Linux keeps the high-water mark across exec), so the
+#: command is started by this small interpreter rather than by the benchmark, which grows large.
+_MEASURE = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+seconds = time.perf_counter() - start
+print(json.dumps([seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status)]))
+"""
+
+
 def run(command: Sequence[str], cwd: Path, *, sample_memory: bool = False, env: dict[str, str] | None = None) -> Sample:
-    """Run ``command`` once with its output discarded; wall time and memory."""
+    """Run ``command`` once with its output discarded; wall time and memory (started by ``_MEASURE``)."""
     peak = [0]
-    start = time.perf_counter()
     process = subprocess.Popen(
-        list(command), cwd=cwd, env={**ENV, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+        [sys.executable, "-c", _MEASURE, *command], cwd=cwd, env={**ENV, **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
     stop = threading.Event()
     if sample_memory:
 
         def sample() -> None:
             while not stop.is_set():
-                peak[0] = max(peak[0], _tree_pss_kb(process.pid))
+                peak[0] = max(peak[0], _tree_pss_kb(process.pid, include_root=False))
                 stop.wait(0.01)
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-    stderr = process.stderr.read() if process.stderr else b""
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
+        threading.Thread(target=sample, daemon=True).start()
+    stdout, stderr = process.communicate()
     stop.set()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        sys.exit(f"{' '.join(map(str, command[:4]))} ... exited {process.returncode}: {stderr[-800:]!r}")
-    return Sample(seconds, usage.ru_maxrss, process.returncode, peak[0] if sample_memory else None)
+    try:
+        seconds, max_rss_kb, returncode = json.loads(stdout)
+    except ValueError:
+        sys.exit(f"{' '.join(map(str, command[:4]))} ... could not be measured: {stderr[-800:]!r}")
+    if returncode not in (0, 1):
+        sys.exit(f"{' '.join(map(str, command[:4]))} ... exited {returncode}: {stderr[-800:]!r}")
+    return Sample(seconds, max_rss_kb, returncode, peak[0] if sample_memory else None)
 
 
 def alternate(

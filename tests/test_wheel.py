@@ -71,7 +71,7 @@ def test_wheel_contents(wheel):
         assert f"tfimage_lint/rules/{source.name}" in names
     assert not [name for name in names if name.startswith(("rules/", "policies/"))]
     assert not [name for name in names if not name.startswith(("tfimage_lint/", "tfimage_lint-0.1.0.dist-info/"))]
-    assert "tfimage-lint = tfimage_lint.cli:main" in entry_points
+    assert "tfimage-lint = tfimage_lint.cli:run" in entry_points
 
 
 def test_installed_module_comes_from_the_target(target, tmp_path):

@@ -1,6 +1,6 @@
 """``python -m tfimage_lint``."""
 
-from tfimage_lint.cli import main
+from tfimage_lint.cli import run
 
 if __name__ == "__main__":
-    main(prog_name="tfimage-lint")
+    run()
