@@ -101,36 +101,23 @@ class TensorflowReinstalled(Rule):
     families = frozenset({Family.NGC_TENSORFLOW.value, Family.DOCKERHUB_TENSORFLOW.value})
 
     def check(self, ctx: RuleContext) -> Iterator[Finding]:
-        after: dict[tuple[int, _Base], _State] = {}
         for facts in ctx.stage_facts.stages:
             if facts.family not in TENSORFLOW_FAMILIES or _no_tensorflow_tag(facts):
                 continue
             base = _base_of(ctx, facts)
             installs = ctx.stage_facts.installs(facts.stage)
-            yield from self._check_stage(ctx, installs, base, after)
+            yield from self._check_stage(ctx, installs, base)
 
-    def _check_stage(
-        self, ctx: RuleContext, installs: StageInstalls, base: _Base, after: dict[tuple[int, _Base], _State]
-    ) -> Iterator[Finding]:
+    def _check_stage(self, ctx: RuleContext, installs: StageInstalls, base: _Base) -> Iterator[Finding]:
         """Findings of the stage's own operations, after those of the stages it is built on.
 
-        ``after`` keeps the state at the end of each stage already walked, so a chain of stages
-        (``FROM s1 AS s2``, ``FROM s2 AS s3``, ...) is walked once, not once per stage.
+        The state at the end of each earlier stage is kept (:meth:`StageInstalls.fold`), so a chain of
+        stages (``FROM s1 AS s2``, ``FROM s2 AS s3``, ...) is walked once, not once per stage.
         """
-        pending: list[StageInstalls] = []
         state: _State = (None, None)
-        current: StageInstalls | None = installs
-        while current is not None:
-            if current is not installs and (current.stage.index, base) in after:
-                state = after[(current.stage.index, base)]
-                break
-            pending.append(current)
-            current = current.parent
-        for stage in reversed(pending):
-            findings, state = self._walk(ctx, stage, base, state)
-            after[(stage.stage.index, base)] = state
-            if stage is installs:
-                yield from findings
+        if installs.parent is not None:
+            state = installs.parent.fold(("tf201", base), state, lambda st, stage: self._walk(ctx, stage, base, st)[1])
+        yield from self._walk(ctx, installs, base, state)[0]
 
     def _walk(self, ctx: RuleContext, stage: StageInstalls, base: _Base, state: _State) -> tuple[list[Finding], _State]:
         """One stage's findings, and the state after it (see ``_State``)."""
