@@ -417,7 +417,8 @@ def explain(rule: str) -> None:
     header = f"{found.id} {found.name} ({found.severity.value}; base families: {families})"
     extra = f"See also: {', '.join(found.see_also)}\n\n" if found.see_also else ""
     off = "" if found.default_enabled else "Off by default: select it by its exact id or name.\n\n"
-    _write(f"{header}\n{'=' * len(header)}\n\n{off}{extra}{found.docs()}\n", None)
+    context = "\n".join(found.example_context_lines())
+    _write(f"{header}\n{'=' * len(header)}\n\n{off}{extra}{found.docs()}\n" + (f"\n{context}" if context else ""), None)
 
 
 @main.command("parse")

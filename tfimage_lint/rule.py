@@ -121,6 +121,22 @@ class Rule:
     # -- documentation ----------------------------------------------------------------------
 
     @classmethod
+    def example_context_lines(cls) -> list[str]:
+        """Markdown lines showing :attr:`example_files` (none when the examples need no build context)."""
+        if not cls.example_files:
+            return []
+        out = [
+            "## Build context for the examples",
+            "",
+            "The Example and Use instead are linted with these files in the build context (`--context DIR`,"
+            " by default the Dockerfile's folder):",
+            "",
+        ]
+        for name, text in cls.example_files.items():
+            out += [f"`{name}`:", "", "```text", text.rstrip("\n"), "```", ""]
+        return out
+
+    @classmethod
     def docs(cls) -> str:
         """The rule's documentation (its docstring, dedented)."""
         return inspect.cleandoc(cls.__doc__ or "")

@@ -227,19 +227,7 @@ def settings_lines(rule: type[Rule]) -> list[str]:
 
 def context_lines(rule: type[Rule]) -> list[str]:
     """The build-context files the docs' Example and Use instead assume, each in a code block."""
-    files = rule.example_files
-    if not files:
-        return []
-    out = [
-        "## Build context for the examples",
-        "",
-        "The Example and Use instead are linted with these files in the build context (`--context DIR`,"
-        " by default the Dockerfile's folder):",
-        "",
-    ]
-    for name, text in files.items():
-        out += [f"`{name}`:", "", "```text", text.rstrip("\n"), "```", ""]
-    return out
+    return rule.example_context_lines()
 
 
 def preset_lines(rows: list[tuple[str, str, str]]) -> list[str]:

@@ -11,6 +11,7 @@ import pytest
 
 from tfimage_lint.analysis.context import MAX_FILE_BYTES
 from tfimage_lint.analysis.pip_files import MAX_INCLUDE_DEPTH
+from tfimage_lint.rules.df023_requirements_file_problem import RequirementsFileProblem
 
 PY = "FROM python:3.11-slim\n"
 NGC = "FROM nvcr.io/nvidia/tensorflow:24.01-tf2-py3\n"
@@ -271,6 +272,9 @@ def test_rules_and_explain_list_it(cli):
     assert explained.stdout.splitlines()[0] == "DF023 requirements-file-problem (warning; base families: all)"
     assert "recursively references itself" in explained.stdout
     assert "## Use instead" in explained.stdout
+    # the build-context files the examples assume are shown too
+    assert "## Build context for the examples" in explained.stdout
+    assert all(f"`{name}`:" in explained.stdout for name in RequirementsFileProblem.example_files)
 
 
 def test_real_process_reports_a_fifo_and_a_cycle_without_hanging(tmp_path):
