@@ -25,9 +25,16 @@ def configured_before(installs: StageInstalls, command: Command, setting: re.Pat
         if heredoc_line is not None and heredoc_line < command.instruction.start_line:
             return True
         if command_index is not None:
-            position = next((i for i, other in enumerate(stage.commands) if other is command), len(stage.commands))
-            return command_index < position
+            return command_index < _positions(stage).get(id(command), len(stage.commands))
     return False
+
+
+def _positions(stage: StageInstalls) -> dict[int, int]:
+    """``id(command) -> index`` in ``stage.commands`` (built once per stage)."""
+    found = stage.memo.get("command-positions")
+    if found is None:
+        found = stage.memo["command-positions"] = {id(other): index for index, other in enumerate(stage.commands)}
+    return found  # type: ignore[return-value]
 
 
 def _first_settings(stage: StageInstalls, setting: re.Pattern[str]) -> tuple[int | None, int | None]:

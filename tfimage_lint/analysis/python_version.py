@@ -156,13 +156,22 @@ def _brings_python(other: Command) -> bool:
     return name == "ln" and any(_PY_LINK_RE.match(text.rsplit("/", 1)[-1]) for text in texts[1:])
 
 
+def _first_python_bringer(installs: StageInstalls) -> tuple[int, int] | None:
+    """(line, column) of the stage's earliest command that brings in another Python (once per stage)."""
+    key = "first-python-bringer"
+    if key not in installs.memo:
+        positions = [(other.line, other.column) for other in installs.commands if _brings_python(other)]
+        installs.memo[key] = min(positions, default=None)
+    return installs.memo[key]  # type: ignore[return-value]
+
+
 def _other_interpreter(facts: Facts, stage: Stage, command: Command) -> bool:
     """A command before ``command`` (or the PATH it runs with) brings in another Python."""
     installs = facts.installs(stage)
     if installs.parent is not None and installs.parent.fold("other-python", False, _stage_brings_python):
         return True
-    before = (command.line, command.column)
-    if any(_brings_python(other) for other in installs.commands if (other.line, other.column) < before):
+    first = _first_python_bringer(installs)
+    if first is not None and first < (command.line, command.column):
         return True
     if stage.position_of(command.instruction) is None:
         return False
